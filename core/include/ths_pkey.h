@@ -1,0 +1,64 @@
+/*
+ * Public and private keys (RSA, ECDSA P-256/P-384, Ed25519) and the TLS
+ * signature schemes that use them.  Implemented in core/src/pkey*.c and
+ * core/src/sig*.c; used by the handshake code and by X.509 path validation.
+ */
+#ifndef THS_PKEY_H
+#define THS_PKEY_H
+
+#include "tlshs.h"
+#include <tomcrypt.h>
+
+typedef enum {
+    THS_PKEY_NONE = 0,
+    THS_PKEY_RSA = 1,
+    THS_PKEY_EC = 2,
+    THS_PKEY_ED25519 = 3
+} ths_pkey_type;
+
+typedef struct ths_pkey {
+    ths_pkey_type type;
+    int is_private;
+    uint16_t group;            /* EC: IANA group number (23 secp256r1, 24 secp384r1) */
+    union {
+        rsa_key rsa;
+        ecc_key ecc;
+        struct { uint8_t pk[32]; uint8_t sk[64]; } ed25519;
+    } k;
+} ths_pkey;
+
+/* TLS SignatureScheme numbers (RFC 8446 §4.2.3; RFC 5246 §7.4.1.4.1 pairs). */
+enum {
+    THS_SIG_RSA_PKCS1_SHA1 = 0x0201,
+    THS_SIG_ECDSA_SHA1 = 0x0203,
+    THS_SIG_RSA_PKCS1_SHA256 = 0x0401,
+    THS_SIG_ECDSA_SECP256R1_SHA256 = 0x0403,
+    THS_SIG_RSA_PKCS1_SHA384 = 0x0501,
+    THS_SIG_ECDSA_SECP384R1_SHA384 = 0x0503,
+    THS_SIG_RSA_PKCS1_SHA512 = 0x0601,
+    THS_SIG_ECDSA_SECP521R1_SHA512 = 0x0603,
+    THS_SIG_RSA_PSS_RSAE_SHA256 = 0x0804,
+    THS_SIG_RSA_PSS_RSAE_SHA384 = 0x0805,
+    THS_SIG_RSA_PSS_RSAE_SHA512 = 0x0806,
+    THS_SIG_ED25519 = 0x0807,
+    THS_SIG_RSA_PSS_PSS_SHA256 = 0x0809,
+    THS_SIG_RSA_PSS_PSS_SHA384 = 0x080a,
+    THS_SIG_RSA_PSS_PSS_SHA512 = 0x080b
+};
+
+/* Public key from a DER SubjectPublicKeyInfo (RSA, EC P-256/P-384, Ed25519). */
+int ths_pkey_from_spki(ths_pkey *key, const uint8_t *der, size_t len, ths_error *err);
+/* Private key from PEM or DER: PKCS#1, SEC1, PKCS#8 (unencrypted). */
+int ths_pkey_load_private(ths_pkey *key, const uint8_t *pem_or_der, size_t len, ths_error *err);
+/* Verify sig over msg (the scheme's hash is applied here).
+ * Returns 0, or THS_ALERT_DECRYPT_ERROR for a bad signature,
+ * THS_ALERT_ILLEGAL_PARAMETER for a scheme that does not fit the key. */
+int ths_pkey_verify(const ths_pkey *key, uint16_t scheme, const uint8_t *msg, size_t msglen,
+                    const uint8_t *sig, size_t siglen, ths_error *err);
+/* Sign msg; *siglen is the capacity in, the length out. */
+int ths_pkey_sign(const ths_pkey *key, uint16_t scheme, ths_rng *rng, const uint8_t *msg, size_t msglen,
+                  uint8_t *sig, size_t *siglen, ths_error *err);
+/* Frees the library key and wipes the struct (safe on a zeroed struct). */
+void ths_pkey_free(ths_pkey *key);
+
+#endif

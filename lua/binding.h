@@ -1,0 +1,28 @@
+/* Shared helpers of the tlshs Lua binding (one file per area registers its functions). */
+#ifndef TLSHS_BINDING_H
+#define TLSHS_BINDING_H
+
+#include "compat.h"
+#include "tlshs.h"
+
+/* Pushes nil, <alert name>, <detail> and returns 3 — the failure shape of
+ * every function that reads untrusted bytes.  Internal codes map to
+ * "internal_error" (or "need_more" for THS_ERR_NEED_MORE). */
+int tlshs_push_fail(lua_State *L, int code, const ths_error *err);
+
+/* A zero-filled userdata with the named metatable, so __gc is always safe. */
+void *tlshs_new_object(lua_State *L, size_t size, const char *metatable);
+
+/* Creates (once) a metatable with methods in __index and the given __gc. */
+void tlshs_define_class(lua_State *L, const char *name, const luaL_Reg *methods, lua_CFunction gc);
+
+/* The random generator of this Lua state (system, or seeded by tlshs.set_random). */
+ths_rng *tlshs_rng(lua_State *L);
+
+/* Each area registers its functions into the module table on top of the stack. */
+void tlshs_open_msg(lua_State *L);
+void tlshs_open_crypto(lua_State *L);
+void tlshs_open_record(lua_State *L);
+void tlshs_open_x509(lua_State *L);
+
+#endif

@@ -1,0 +1,37 @@
+-- Shared by every spec: paths to the repository, the shared vectors, and
+-- small conversions.
+local helpers = {}
+
+local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "spec"
+helpers.root = here:gsub("/spec$", "")
+if helpers.root == "spec" or helpers.root == "" then helpers.root = "." end
+
+-- ../shared/vectors beside the repository (TLSHS_VECTORS overrides).
+helpers.vectors = os.getenv("TLSHS_VECTORS") or (helpers.root .. "/../shared/vectors")
+
+function helpers.read_file(path)
+  local f = assert(io.open(path, "rb"))
+  local data = f:read("*a")
+  f:close()
+  return data
+end
+
+function helpers.unhex(s)
+  s = s:gsub("%s+", "")
+  assert(#s % 2 == 0, "odd hex length")
+  return (s:gsub("..", function(h) return string.char(tonumber(h, 16)) end))
+end
+
+function helpers.hex(s)
+  return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
+end
+
+-- JSON decoding for vector files (dkjson ships with busted's dependencies).
+function helpers.read_json(path)
+  local json = require "dkjson"
+  local obj, _, err = json.decode(helpers.read_file(path), 1, json.null)
+  assert(obj, err)
+  return obj
+end
+
+return helpers

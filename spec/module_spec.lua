@@ -1,0 +1,30 @@
+local tlshs = require "tlshs"
+
+describe("the tlshs module", function()
+  it("loads and reports its version", function()
+    assert.is_string(tlshs._VERSION)
+    assert.is_function(tlshs.random)
+  end)
+
+  it("gives random bytes of the asked length", function()
+    local a, b = tlshs.random(32), tlshs.random(32)
+    assert.equal(32, #a)
+    assert.not_equal(a, b)
+    assert.equal(5000, #tlshs.random(5000))
+  end)
+
+  it("replays the same bytes from the same seed", function()
+    local seed = string.rep("\1", 32)
+    tlshs.set_random(seed)
+    local a = tlshs.random(48) .. tlshs.random(10)
+    tlshs.set_random(seed)
+    local b = tlshs.random(48) .. tlshs.random(10)
+    tlshs.set_random(nil)
+    assert.equal(a, b)
+    assert.not_equal(a, tlshs.random(58))
+  end)
+
+  it("rejects a seed of the wrong size", function()
+    assert.has_error(function() tlshs.set_random("short") end)
+  end)
+end)
