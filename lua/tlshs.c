@@ -100,6 +100,7 @@ int luaopen_tlshs_core(lua_State *L)
         return luaL_error(L, "tlshs: cannot initialise libsodium/libtomcrypt");
     lua_newtable(L);
     luaL_setfuncs(L, functions, 0);
+    tlshs_open_secret(L);
     tlshs_open_msg(L);
     tlshs_open_crypto(L);
     tlshs_open_record(L);

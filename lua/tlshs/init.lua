@@ -12,7 +12,7 @@ tlshs._VERSION = "tlshs scm"
 
 -- Lua layers are loaded lazily: tlshs.client, tlshs.server, ...
 local lazy = { client = true, server = true, transcript = true, transport = true, flow = true,
-               suites = true, names = true, spec = true }
+               suites = true, spec = true }
 setmetatable(tlshs, {
   __index = function(t, key)
     if lazy[key] then
