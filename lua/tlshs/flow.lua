@@ -1,0 +1,400 @@
+-- A handshake as a list of named steps (the shape of the client and server
+-- flows). Each step is a method of the connection object that returns true,
+-- or nil, err, detail; a script can replace, wrap, skip or insert steps on one
+-- connection without touching the others:
+--
+--   conn:replace("send_finished", function(self) ... end)
+--   conn:wrap("send_client_hello", function(self, original, ...) ... end)
+--   conn:skip("send_certificate_verify")
+--   conn:insert_after("send_client_hello", "say_hello_twice", function(self) ... end)
+--   conn:stop_after("receive_server_hello")
+--
+-- Every failure sends the matching fatal alert (when err names one and the
+-- connection can still carry it), closes the transport and returns nil, err,
+-- detail — err being an alert name, or "closed", "timeout", "transport",
+-- "alert_received" (detail names the alert the peer sent).
+local core = require "tlshs.core"
+local record_layer = require "tlshs.record_layer"
+local transcript = require "tlshs.transcript"
+local trace = require "tlshs.trace"
+local keys = require "tlshs.keys"
+
+local Flow = {}
+Flow.__index = Flow
+
+local flow = { Flow = Flow }
+
+local CT = record_layer.CT
+
+-- Makes a connection class whose steps are `steps` (and, once a step calls
+-- self:continue_with(name), the named list in `branches`).
+function flow.class(methods)
+  local class = setmetatable(methods, { __index = Flow })
+  class.__index = class
+  return class
+end
+
+function flow.new(class, role, transport, opts)
+  opts = opts or {}
+  local self = setmetatable({
+    role = role,
+    peer_role = role == "client" and "server" or "client",
+    transport = transport,
+    opts = opts,
+    transcript = transcript.new(),
+    steps = {},
+    branches = {},
+  }, class)
+  for i, name in ipairs(class.steps) do self.steps[i] = name end
+  for branch, list in pairs(class.branches or {}) do
+    local copy = {}
+    for i, name in ipairs(list) do copy[i] = name end
+    self.branches[branch] = copy
+  end
+  self.tracer = trace.new(role, opts.trace)
+  self.records = record_layer.new(transport, {
+    record_version = opts.record_version,
+    max_handshake_size = opts.max_handshake_size,
+  })
+  return self
+end
+
+---------------------------------------------------------------------------
+-- Running the steps
+---------------------------------------------------------------------------
+
+-- Runs the steps in order; true when all succeeded (or a stop was reached).
+function Flow:run_steps()
+  self.plan, self.position = {}, 1
+  for i, name in ipairs(self.steps) do self.plan[i] = name end
+  while self.position <= #self.plan do
+    local name = self.plan[self.position]
+    self.current_step = name
+    local method = self[name]
+    if not method then error("tlshs: no step named " .. tostring(name), 2) end
+    local ok, err, detail = method(self)
+    if not ok then return self:fail(err or "internal_error", detail or ("step " .. name .. " failed")) end
+    if self.stop_requested == name then
+      self.stopped_at = name
+      return true
+    end
+    self.position = self.position + 1
+  end
+  self.current_step = nil
+  return true
+end
+
+-- Replaces the steps after the current one with the named branch.
+function Flow:continue_with(branch)
+  local list = assert(self.branches[branch], "no branch " .. tostring(branch))
+  for i = #self.plan, self.position + 1, -1 do self.plan[i] = nil end
+  for _, name in ipairs(list) do self.plan[#self.plan + 1] = name end
+end
+
+local function is_alert_name(name)
+  return type(name) == "string" and core.names.alerts[name] ~= nil
+end
+
+-- Sends the fatal alert err names (if any), closes, returns nil, err, detail.
+function Flow:fail(err, detail)
+  if not self.failed then
+    self.failed = { err = err, detail = detail, step = self.current_step }
+    self.tracer:note("failed in " .. tostring(self.current_step) .. ": " .. tostring(err) .. " (" .. tostring(detail) .. ")")
+    if is_alert_name(err) and err ~= "close_notify" and not self.transport_dead then
+      self:send_alert("fatal", err)
+    end
+    self:close_transport()
+  end
+  return nil, err, detail
+end
+
+function Flow:close_transport()
+  if not self.transport_closed then
+    self.transport_closed = true
+    if self.transport.close then self.transport:close() end
+  end
+end
+
+---------------------------------------------------------------------------
+-- Flow surgery
+---------------------------------------------------------------------------
+
+local function each_list(self, fn)
+  fn(self.steps)
+  for _, list in pairs(self.branches) do fn(list) end
+end
+
+function Flow:replace(name, fn)
+  assert(self[name], "no step named " .. tostring(name))
+  self[name] = fn
+  return self
+end
+
+-- fn(self, original, ...) is called instead of the step; it may call the
+-- original and change what it did or returned.
+function Flow:wrap(name, fn)
+  local original = assert(self[name], "no step named " .. tostring(name))
+  self[name] = function(conn, ...) return fn(conn, original, ...) end
+  return self
+end
+
+function Flow:skip(name)
+  return self:replace(name, function() return true end)
+end
+
+local function insert_step(self, anchor, name, fn, offset)
+  self[name] = fn
+  local found = false
+  each_list(self, function(list)
+    for i, step in ipairs(list) do
+      if step == anchor then
+        table.insert(list, i + offset, name)
+        found = true
+        break
+      end
+    end
+  end)
+  assert(found, "no step named " .. tostring(anchor))
+  return self
+end
+
+function Flow:insert_after(anchor, name, fn) return insert_step(self, anchor, name, fn, 1) end
+function Flow:insert_before(anchor, name, fn) return insert_step(self, anchor, name, fn, 0) end
+
+-- Stops the handshake after the named step has run (handshake() returns true).
+function Flow:stop_after(name)
+  self.stop_requested = name
+  return self
+end
+
+---------------------------------------------------------------------------
+-- Sending and receiving handshake messages
+---------------------------------------------------------------------------
+
+-- Builds msg (a table) or takes raw bytes, adds it to the transcript, sends it.
+function Flow:send_handshake(msg)
+  local raw = type(msg) == "string" and msg or core.build_handshake(msg)
+  if type(msg) == "string" then msg = core.parse_handshake(raw, 1, self:parse_options()) or { msg_type = "?" } end
+  self.transcript:add(raw)
+  self.tracer:message("sent", msg)
+  return self:send_records(CT.handshake, raw)
+end
+
+function Flow:send_records(content_type, data)
+  local ok, err, detail = self.records:send(content_type, data)
+  if not ok then self.transport_dead = true end
+  return ok, err, detail
+end
+
+function Flow:parse_options()
+  return { kx = self.suite and self.suite.kx or nil }
+end
+
+-- Reads the next event; an alert from the peer ends the handshake here.
+function Flow:next_event()
+  local ev, err, detail = self.records:read_event()
+  if not ev then
+    if err == "closed" or err == "timeout" or err == "transport" then self.transport_dead = true end
+    return nil, err, detail
+  end
+  if ev.kind == "alert" then
+    self.received_alert = ev.alert
+    self.tracer:alert("received", ev.alert)
+    if ev.alert.description == 0 then -- close_notify
+      self.transport_dead = true
+      return nil, "closed", "the " .. self.peer_role .. " sent close_notify"
+    end
+    if ev.alert.level == 2 then
+      self.transport_dead = true
+      return nil, "alert_received", string.format("%s sent fatal alert %s", self.peer_role,
+        ev.alert.description_name or tostring(ev.alert.description))
+    end
+  end
+  return ev
+end
+
+-- The next handshake message, which must be one of the given types; it is
+-- parsed (with the negotiated key exchange) and added to the transcript.
+function Flow:expect(...)
+  local wanted = { ... }
+  local ev, err, detail = self:next_event()
+  if not ev then return nil, err, detail end
+  while ev.kind == "alert" do -- a warning alert: noted, and the handshake goes on
+    ev, err, detail = self:next_event()
+    if not ev then return nil, err, detail end
+  end
+  if ev.kind ~= "handshake" then
+    return nil, "unexpected_message", string.format("wanted %s, got %s", table.concat(wanted, " or "), ev.kind)
+  end
+  local msg, perr, pdetail = core.parse_handshake(ev.raw, 1, self:parse_options())
+  if not msg then return nil, perr, pdetail end
+  self.tracer:message("received", msg)
+  for _, w in ipairs(wanted) do
+    if msg.msg_type == w then
+      self.transcript:add(ev.raw)
+      return msg
+    end
+  end
+  return nil, "unexpected_message", string.format("wanted %s, got %s", table.concat(wanted, " or "), tostring(msg.msg_type))
+end
+
+function Flow:write_change_cipher_spec()
+  self.tracer:ccs("sent")
+  local ok, err, detail = self:send_records(CT.change_cipher_spec, "\1")
+  if not ok then return nil, err, detail end
+  self.records:activate_write()
+  return true
+end
+
+function Flow:read_change_cipher_spec()
+  local ev, err, detail = self:next_event()
+  while ev and ev.kind == "alert" do ev, err, detail = self:next_event() end
+  if not ev then return nil, err, detail end
+  if ev.kind ~= "change_cipher_spec" then
+    return nil, "unexpected_message", "wanted change_cipher_spec, got " .. ev.kind ..
+      (ev.raw and (" " .. tostring((core.parse_handshake(ev.raw) or {}).msg_type)) or "")
+  end
+  self.tracer:ccs("received")
+  return self.records:activate_read()
+end
+
+function Flow:send_alert(level, description)
+  local levels = { warning = 1, fatal = 2 }
+  local alert = { level = levels[level] or level, description = description }
+  self.tracer:alert("sent", alert)
+  return self.records:send_alert(alert.level, alert.description)
+end
+
+-- Derives the record keys from the master secret and prepares both
+-- directions (activated at each ChangeCipherSpec); appends to the key log.
+function Flow:install_keys()
+  local client_write, server_write = keys.key_block(self.suite, self.master_secret,
+    self.client_random, self.server_random, self.etm)
+  local read, write = server_write, client_write
+  if self.role == "server" then read, write = client_write, server_write end
+  self.records:prepare(core.record_protection(read), core.record_protection(write))
+  if self.opts.keylog then
+    local f = io.open(self.opts.keylog, "a")
+    if f then
+      f:write(keys.keylog_line(self.client_random, self.master_secret))
+      f:close()
+    end
+  end
+end
+
+---------------------------------------------------------------------------
+-- After the handshake: application data (LuaSocket-like)
+---------------------------------------------------------------------------
+
+function Flow:send(data)
+  if not self.established then return nil, "handshake not done" end
+  local ok, err, detail = self:send_records(CT.application_data, data)
+  if not ok then return nil, err, detail end
+  return #data
+end
+
+-- Fills self.appbuf with at least one more application-data record.
+-- Returns nil, "closed" on close_notify or a closed transport.
+function Flow:fill()
+  while true do
+    local ev, err, detail = self:next_event()
+    if not ev then
+      if is_alert_name(err) then self:fail(err, detail) end
+      return nil, err, detail
+    end
+    if ev.kind == "application_data" then
+      if #ev.data > 0 then
+        self.appbuf = self.appbuf .. ev.data
+        return true
+      end
+    elseif ev.kind == "handshake" then
+      local ok, herr, hdetail = self:on_post_handshake(ev)
+      if not ok then return self:fail(herr, hdetail) end
+    elseif ev.kind == "change_cipher_spec" then
+      return self:fail("unexpected_message", "change_cipher_spec after the handshake")
+    end
+  end
+end
+
+-- A handshake message after the handshake: renegotiation is refused
+-- (RFC 5746 §4.2 / RFC 5246 §7.4.1.1: a HelloRequest may be answered with a
+-- no_renegotiation warning). Subclasses may override.
+function Flow:on_post_handshake(ev)
+  local msg = core.parse_handshake(ev.raw, 1, {})
+  if msg and (msg.msg_type == "hello_request" or msg.msg_type == "client_hello") then
+    self.tracer:message("received", msg)
+    self:send_alert("warning", "no_renegotiation")
+    return true
+  end
+  return nil, "unexpected_message", "handshake message after the handshake: " .. tostring(msg and msg.msg_type)
+end
+
+-- receive(n | "*l" | "*a") like LuaSocket: data, or nil, err, partial.
+function Flow:receive(pattern)
+  if not self.established then return nil, "handshake not done", "" end
+  self.appbuf = self.appbuf or ""
+  pattern = pattern or "*l"
+  if type(pattern) == "number" then
+    while #self.appbuf < pattern do
+      local ok, err = self:fill()
+      if not ok then
+        local partial = self.appbuf
+        self.appbuf = ""
+        return nil, err, partial
+      end
+    end
+    local out = self.appbuf:sub(1, pattern)
+    self.appbuf = self.appbuf:sub(pattern + 1)
+    return out
+  elseif pattern == "*a" or pattern == "a" then
+    while true do
+      local ok, err = self:fill()
+      if not ok then
+        local out = self.appbuf
+        self.appbuf = ""
+        if err == "closed" then return out end
+        return nil, err, out
+      end
+    end
+  else -- a line, without its CR LF
+    while not self.appbuf:find("\n", 1, true) do
+      local ok, err = self:fill()
+      if not ok then
+        local partial = self.appbuf
+        self.appbuf = ""
+        return nil, err, partial
+      end
+    end
+    local line, rest = self.appbuf:match("^([^\n]*)\n(.*)$")
+    self.appbuf = rest
+    return (line:gsub("\r$", ""))
+  end
+end
+
+-- Whatever application data is there, at least one byte: data | nil, err.
+function Flow:receive_any()
+  if not self.established then return nil, "handshake not done" end
+  self.appbuf = self.appbuf or ""
+  if #self.appbuf == 0 then
+    local ok, err, detail = self:fill()
+    if not ok then return nil, err, detail end
+  end
+  local out = self.appbuf
+  self.appbuf = ""
+  return out
+end
+
+-- Sends close_notify (RFC 5246 §7.2.1) and closes the transport.
+function Flow:close()
+  if self.established and not self.transport_dead and not self.transport_closed then
+    self:send_alert("warning", "close_notify")
+  end
+  self:close_transport()
+  return 1
+end
+
+function Flow:settimeout(t)
+  if self.transport.settimeout then return self.transport:settimeout(t) end
+end
+
+return flow

@@ -1,0 +1,153 @@
+-- The record layer of one connection (RFC 5246 §6): framing over a
+-- transport, record protection per direction (prepared, then activated at
+-- ChangeCipherSpec), handshake-message reassembly, and the events a flow
+-- reads: a handshake message, a ChangeCipherSpec, an alert, application data.
+local core = require "tlshs.core"
+
+local RecordLayer = {}
+RecordLayer.__index = RecordLayer
+
+local record_layer = {}
+
+local CT = { change_cipher_spec = 20, alert = 21, handshake = 22, application_data = 23 }
+record_layer.CT = CT
+
+local MAX_PLAINTEXT = 16384            -- 2^14, RFC 5246 §6.2.1
+local MAX_CIPHERTEXT = 16384 + 2048    -- RFC 5246 §6.2.3
+
+function record_layer.new(transport, opts)
+  opts = opts or {}
+  return setmetatable({
+    transport = transport,
+    version = opts.record_version or 0x0303,  -- written in outgoing headers
+    expect_version = nil,                     -- checked on input once negotiated
+    max_fragment = opts.max_fragment or MAX_PLAINTEXT,
+    reassembler = core.reassembler(opts.max_handshake_size),
+    read_state = nil, write_state = nil,      -- nil: no protection yet
+    pending_read = nil, pending_write = nil,
+    on_record = opts.on_record,               -- hook(direction, content_type, plaintext)
+  }, RecordLayer)
+end
+
+-- Protection states made from the key block, installed at ChangeCipherSpec.
+function RecordLayer:prepare(read_state, write_state)
+  self.pending_read, self.pending_write = read_state, write_state
+end
+
+function RecordLayer:activate_write()
+  self.write_state, self.pending_write = assert(self.pending_write, "no pending write state"), nil
+end
+
+function RecordLayer:activate_read()
+  if not self.pending_read then return nil, "unexpected_message", "ChangeCipherSpec before the keys are known" end
+  self.read_state, self.pending_read = self.pending_read, nil
+  return true
+end
+
+local function transport_failure(err)
+  if err == "closed" then return nil, "closed", "the peer closed the connection" end
+  if err == "timeout" then return nil, "timeout", "the peer sent nothing in time" end
+  return nil, "transport", tostring(err)
+end
+
+-- Writes bytes as they are (a probe can send anything with this).
+function RecordLayer:send_raw(bytes)
+  local ok, err = self.transport:send(bytes)
+  if not ok then return transport_failure(err) end
+  return true
+end
+
+-- One record, protected by the current write state, content not split.
+function RecordLayer:send_record(content_type, data, version)
+  if self.on_record then self.on_record("sent", content_type, data) end
+  local fragment = data
+  if self.write_state then fragment = self.write_state:seal(content_type, data) end
+  return self:send_raw(core.build_record {
+    content_type = content_type, version = version or self.version, fragment = fragment,
+  })
+end
+
+-- Sends data of a content type, split into records of at most max_fragment
+-- bytes; an empty payload is one empty record (application data may be).
+function RecordLayer:send(content_type, data)
+  local size = self.max_fragment
+  if #data == 0 then return self:send_record(content_type, data) end
+  for i = 1, #data, size do
+    local ok, err, detail = self:send_record(content_type, data:sub(i, i + size - 1))
+    if not ok then return nil, err, detail end
+  end
+  return true
+end
+
+-- Reads one record; returns content_type, plaintext, version.
+function RecordLayer:read_record()
+  local header, err = self.transport:receive(5)
+  if not header then return transport_failure(err) end
+  local len = header:byte(4) * 256 + header:byte(5)
+  if len > MAX_CIPHERTEXT then
+    return nil, "record_overflow", string.format("record.length: %d at offset 3 exceeds 2^14+2048", len)
+  end
+  local fragment = ""
+  if len > 0 then
+    fragment, err = self.transport:receive(len)
+    if not fragment then return transport_failure(err) end
+  end
+  local rec, perr, detail = core.parse_record(header .. fragment)
+  if not rec then return nil, perr, detail end
+  if self.expect_version and rec.version ~= self.expect_version then
+    return nil, "protocol_version", string.format("record.version: 0x%04x, negotiated 0x%04x", rec.version, self.expect_version)
+  end
+  local plaintext = rec.fragment
+  if self.read_state then
+    plaintext, err, detail = self.read_state:open(rec.content_type, rec.fragment)
+    if not plaintext then return nil, err, detail end
+  elseif #plaintext > MAX_PLAINTEXT then
+    return nil, "record_overflow", string.format("record.fragment: %d bytes exceed 2^14", #plaintext)
+  end
+  if self.on_record then self.on_record("received", rec.content_type, plaintext) end
+  return rec.content_type, plaintext, rec.version
+end
+
+-- The next event from the peer:
+--   {kind = "handshake", raw = bytes}            one whole handshake message
+--   {kind = "change_cipher_spec"}
+--   {kind = "alert", alert = {level=, description=, ...}}
+--   {kind = "application_data", data = bytes}
+-- or nil, err, detail (err an alert name to send, or "closed"/"timeout"/"transport").
+function RecordLayer:read_event()
+  while true do
+    local msg, merr, mdetail = self.reassembler:next()
+    if msg then return { kind = "handshake", raw = msg } end
+    if merr then return nil, merr, mdetail end
+    local ct, data, detail = self:read_record()
+    if not ct then return nil, data, detail end
+    if ct == CT.handshake then
+      -- RFC 5246 §6.2.1: no zero-length handshake fragments.
+      if #data == 0 then return nil, "unexpected_message", "record: empty handshake fragment" end
+      self.reassembler:push(data)
+    elseif self.reassembler:pending() > 0 then
+      -- RFC 5246 §6.2.1: other records may not interleave a fragmented message.
+      return nil, "unexpected_message",
+        string.format("record: content type %d inside a fragmented handshake message", ct)
+    elseif ct == CT.change_cipher_spec then
+      if data ~= "\1" then
+        return nil, "decode_error", "change_cipher_spec: body must be the single byte 1"
+      end
+      return { kind = "change_cipher_spec" }
+    elseif ct == CT.alert then
+      local alert, aerr, adetail = core.parse_alert(data)
+      if not alert then return nil, aerr, adetail end
+      return { kind = "alert", alert = alert }
+    elseif ct == CT.application_data then
+      return { kind = "application_data", data = data }
+    else
+      return nil, "unexpected_message", string.format("record.content_type: unknown type %d", ct)
+    end
+  end
+end
+
+function RecordLayer:send_alert(level, description)
+  return self:send_record(CT.alert, core.build_alert { level = level, description = description })
+end
+
+return record_layer

@@ -1,0 +1,412 @@
+-- The TLS 1.2 server flow (RFC 5246 §7.3), one method per step:
+--
+--   receive_client_hello, send_server_hello, then either the full handshake
+--     send_certificate, send_server_key_exchange, send_certificate_request,
+--     send_server_hello_done, receive_client_certificate,
+--     receive_client_key_exchange, receive_certificate_verify,
+--     receive_change_cipher_spec, receive_finished,
+--     send_new_session_ticket, send_change_cipher_spec, send_finished
+--   or the abbreviated one (resumption by session ID or ticket)
+--     send_new_session_ticket, send_change_cipher_spec, send_finished,
+--     receive_change_cipher_spec, receive_finished
+--
+-- local conn = tlshs.server.wrap(transport, {cert = "c.pem", key = "k.pem"})
+local core = require "tlshs.core"
+local flow = require "tlshs.flow"
+local suites = require "tlshs.suites"
+local keys = require "tlshs.keys"
+local negotiate = require "tlshs.negotiate"
+local credentials = require "tlshs.credentials"
+local sessions = require "tlshs.sessions"
+
+local ext = negotiate.extension
+
+local Server = flow.class {
+  steps = { "receive_client_hello", "send_server_hello" },
+  branches = {
+    full = {
+      "send_certificate", "send_server_key_exchange", "send_certificate_request",
+      "send_server_hello_done", "receive_client_certificate", "receive_client_key_exchange",
+      "receive_certificate_verify", "receive_change_cipher_spec", "receive_finished",
+      "send_new_session_ticket", "send_change_cipher_spec", "send_finished",
+    },
+    abbreviated = {
+      "send_new_session_ticket", "send_change_cipher_spec", "send_finished",
+      "receive_change_cipher_spec", "receive_finished",
+    },
+  },
+}
+
+local server = { Server = Server }
+
+-- Shared state for many connections of one server (pass as opts.shared):
+-- loaded credentials, session cache and ticket keys.
+function server.shared(opts)
+  local cred, err = credentials.load(opts.cert, opts.key)
+  if not cred then return nil, err end
+  return {
+    credentials = cred,
+    session_cache = sessions.cache(),
+    tickets = sessions.tickets(opts.ticket_key),
+  }
+end
+
+-- opts: cert, key (files, PEM strings or objects), ciphers, groups,
+-- signature_algorithms, alpn, verify_client ("request" | "require"),
+-- cafile (client certificates), tickets (default true), session_ids
+-- (default true), ems (default true), etm (default true), shared
+-- (from server.shared), keylog, trace, time.
+function server.wrap(transport, opts)
+  opts = opts or {}
+  local self = flow.new(Server, "server", transport, opts)
+  self.shared = opts.shared
+  return self
+end
+
+function Server:handshake()
+  if not self.shared then
+    local shared, err = server.shared(self.opts)
+    if not shared then return self:fail("internal_error", err) end
+    self.shared = shared
+  end
+  local ok, err, detail = self:run_steps()
+  if not ok then return nil, err, detail end
+  if self.stopped_at then return true end
+  self.established = true
+  if #self.session_id > 0 and not self.resumed then
+    self.shared.session_cache:put(self.session_id, self:session_state())
+  end
+  return true
+end
+
+function Server:session_state()
+  return { suite = self.suite.name, ems = self.ems, master_secret = self.master_secret }
+end
+
+---------------------------------------------------------------------------
+-- ClientHello: negotiation
+---------------------------------------------------------------------------
+
+-- The first of our suites (our order) that the client offers and that we can
+-- run with our key, the client's groups and signature schemes.
+function Server:choose_suite(ch)
+  local o = self.opts
+  local ours = suites.resolve(o.ciphers or suites.default_names())
+  local offered = {}
+  for _, id in ipairs(ch.cipher_suites) do offered[id] = true end
+  local key = self.shared.credentials.key
+  local key_auth = ({ rsa = "rsa", ec = "ecdsa", ed25519 = "ecdsa" })[key:type()]
+  local groups_ext = ext(ch, "supported_groups")
+  local their_groups = groups_ext and groups_ext.named_group_list
+  local our_groups = negotiate.ids("groups", o.groups or negotiate.DEFAULT_GROUPS)
+  local sig_ext = ext(ch, "signature_algorithms")
+  local their_schemes = sig_ext and sig_ext.supported_signature_algorithms or negotiate.IMPLIED_SIGNATURE_SCHEMES
+  local our_schemes = negotiate.ids("signature_schemes", o.signature_algorithms or negotiate.DEFAULT_SIGNATURE_SCHEMES)
+
+  local function pick_group(want_ffdhe)
+    for _, g in ipairs(our_groups) do
+      local name = negotiate.name("groups", g) or ""
+      if (name:match("^ffdhe") ~= nil) == want_ffdhe and (their_groups == nil or negotiate.contains(their_groups, g)) then
+        return name
+      end
+    end
+  end
+  local function client_sent_ffdhe()
+    for _, g in ipairs(their_groups or {}) do
+      if (negotiate.name("groups", g) or ""):match("^ffdhe") then return true end
+    end
+    return false
+  end
+
+  for _, s in ipairs(ours) do
+    if offered[s.id] and (s.auth == key_auth or s.kx == "rsa" and key_auth == "rsa") then
+      local group, scheme = nil, nil
+      local usable = true
+      if s.kx == "ecdhe" then
+        -- RFC 8422 §5.1: no supported_groups means any curve will do.
+        group = pick_group(false)
+        usable = group ~= nil
+      elseif s.kx == "dhe" then
+        -- RFC 7919 §4: use a common FFDHE group; if the client named FFDHE
+        -- groups and none is ours, DHE is out. Otherwise send ffdhe2048 as
+        -- explicit p and g.
+        group = pick_group(true)
+        if not group then usable = not client_sent_ffdhe(); group = "ffdhe2048" end
+      end
+      if usable and s.kx ~= "rsa" then
+        scheme = negotiate.signature_scheme(key, our_schemes, their_schemes)
+        usable = scheme ~= nil
+      end
+      if usable then return s, group, scheme end
+    end
+  end
+end
+
+-- A session offered by ticket or ID that we can resume, or nil.
+function Server:find_session(ch)
+  local session
+  local ticket_ext = ext(ch, "session_ticket")
+  if ticket_ext and #(ticket_ext.ticket or "") > 0 and self.opts.tickets ~= false then
+    session = self.shared.tickets:open(ticket_ext.ticket)
+  end
+  if not session and #ch.session_id > 0 and self.opts.session_ids ~= false then
+    session = self.shared.session_cache:get(ch.session_id)
+  end
+  if not session then return nil end
+  local suite = suites.by_name[session.suite]
+  if not negotiate.contains(ch.cipher_suites, suite.id) then return nil end
+  local ems = ext(ch, "extended_master_secret") ~= nil
+  if session.ems and not ems then
+    -- RFC 7627 §5.3: abort rather than resume an EMS session without EMS.
+    return nil, "handshake_failure", "client_hello: resumes an extended-master-secret session without the extension"
+  end
+  if ems and not session.ems then return nil end -- RFC 7627 §5.3: full handshake
+  return session
+end
+
+function Server:receive_client_hello()
+  local ch, err, detail = self:expect("client_hello")
+  if not ch then return nil, err, detail end
+  self.client_hello = ch
+  self.client_random = ch.random
+  -- We speak TLS 1.2 only (RFC 5246 Appendix E.1).
+  if ch.version < 0x0303 then
+    return nil, "protocol_version", string.format("client_hello.version: 0x%04x is older than TLS 1.2", ch.version)
+  end
+  if not negotiate.contains(ch.compression_methods, 0) then
+    -- RFC 5246 §7.4.1.2: the list MUST include null.
+    return nil, "illegal_parameter", "client_hello.compression_methods: null (0) missing"
+  end
+  local reneg = ext(ch, "renegotiation_info")
+  if reneg and #(reneg.renegotiated_connection or "") ~= 0 then
+    return nil, "handshake_failure", "client_hello.renegotiation_info: not empty on the initial handshake (RFC 5746 §3.6)"
+  end
+  self.secure_renegotiation = reneg ~= nil or negotiate.contains(ch.cipher_suites, suites.EMPTY_RENEGOTIATION_INFO_SCSV)
+  local sni = ext(ch, "server_name")
+  if sni and sni.server_name_list and sni.server_name_list[1] then
+    self.servername = sni.server_name_list[1].host_name
+  end
+
+  local session
+  session, err, detail = self:find_session(ch)
+  if err then return nil, err, detail end
+  if session then
+    self.resumed = true
+    self.suite = suites.by_name[session.suite]
+    self.ems = session.ems
+    self.master_secret = session.master_secret
+  else
+    self.suite, self.group, self.scheme = self:choose_suite(ch)
+    if not self.suite then
+      return nil, "handshake_failure", "client_hello: no cipher suite in common"
+    end
+    self.ems = self.opts.ems ~= false and ext(ch, "extended_master_secret") ~= nil
+  end
+  self.cipher_suite, self.version = self.suite.name, "TLSv1.2"
+  self.etm = self.opts.etm ~= false and not self.suite.aead and ext(ch, "encrypt_then_mac") ~= nil
+
+  local alpn = ext(ch, "application_layer_protocol_negotiation")
+  if alpn and self.opts.alpn then
+    for _, p in ipairs(self.opts.alpn) do
+      if negotiate.contains(alpn.protocol_name_list, p) then self.alpn = p; break end
+    end
+    if not self.alpn then
+      return nil, "no_application_protocol", "client_hello.alpn: no protocol in common (RFC 7301 §3.2)"
+    end
+  end
+  local ticket_ext = ext(ch, "session_ticket")
+  self.issue_ticket = ticket_ext ~= nil and self.opts.tickets ~= false
+  return true
+end
+
+---------------------------------------------------------------------------
+-- ServerHello
+---------------------------------------------------------------------------
+
+function Server:send_server_hello()
+  local ch = self.client_hello
+  self.server_random = self.opts.server_random or core.random(32)
+  if self.resumed then
+    self.session_id = ch.session_id -- RFC 5077 §3.4: echo it on ticket resumption
+  elseif self.opts.session_ids ~= false then
+    self.session_id = core.random(32)
+  else
+    self.session_id = ""
+  end
+  local exts = {}
+  local function add(e) exts[#exts + 1] = e end
+  if self.secure_renegotiation then add { name = "renegotiation_info", renegotiated_connection = "" } end
+  if self.ems then add { name = "extended_master_secret" } end
+  if self.etm then add { name = "encrypt_then_mac" } end
+  if self.suite.kx == "ecdhe" and not self.resumed and ext(ch, "ec_point_formats") then
+    add { name = "ec_point_formats", ec_point_format_list = { 0 } }
+  end
+  if self.alpn then add { name = "application_layer_protocol_negotiation", protocol_name_list = { self.alpn } } end
+  if self.issue_ticket then add { name = "session_ticket", ticket = "" } end
+  self.server_hello = {
+    msg_type = "server_hello", version = 0x0303, random = self.server_random,
+    session_id = self.session_id, cipher_suite = self.suite.id, compression_method = 0,
+    extensions = exts,
+  }
+  self.transcript:set_hash(self.suite.prf)
+  local ok, err, detail = self:send_handshake(self.server_hello)
+  if not ok then return nil, err, detail end
+  self.records.version = 0x0303
+  self.records.expect_version = 0x0303
+  if self.resumed then
+    self:install_keys()
+    self:continue_with("abbreviated")
+  else
+    self:continue_with("full")
+  end
+  return true
+end
+
+---------------------------------------------------------------------------
+-- Our first flight
+---------------------------------------------------------------------------
+
+function Server:send_certificate()
+  return self:send_handshake { msg_type = "certificate", certificate_list = self.shared.credentials.der_chain }
+end
+
+function Server:send_server_key_exchange()
+  local kx = self.suite.kx
+  if kx == "rsa" then return true end
+  local share, err, detail = core.key_exchange(self.group)
+  if not share then return nil, err, detail end
+  self.key_share = share
+  local msg = { msg_type = "server_key_exchange", signature_algorithm = self.scheme }
+  if kx == "ecdhe" then
+    msg.curve_type, msg.named_curve, msg.public = 3, core.names.groups[self.group], share:public()
+  else
+    msg.dh_p, msg.dh_g = share:params()
+    msg.dh_ys = share:public()
+  end
+  -- RFC 5246 §7.4.3: sign client_random + server_random + params.
+  local signed = self.client_random .. self.server_random .. core.build_server_params(msg)
+  msg.signature = self.shared.credentials.key:sign(self.scheme, signed)
+  return self:send_handshake(msg)
+end
+
+function Server:send_certificate_request()
+  local mode = self.opts.verify_client
+  if not mode then return true end
+  local cas = {}
+  if self.opts.cafile then
+    local anchors, err = credentials.anchors(self.opts.cafile)
+    if not anchors then return nil, "internal_error", err end
+    for i, c in ipairs(anchors) do cas[i] = c:subject_der() end
+  end
+  self.requested_schemes = negotiate.ids("signature_schemes", self.opts.signature_algorithms or negotiate.DEFAULT_SIGNATURE_SCHEMES)
+  self.certificate_request = {
+    msg_type = "certificate_request",
+    certificate_types = { 1, 64 }, -- rsa_sign, ecdsa_sign (RFC 5246 §7.4.4, RFC 8422 §5.5)
+    supported_signature_algorithms = self.requested_schemes,
+    certificate_authorities = cas,
+  }
+  return self:send_handshake(self.certificate_request)
+end
+
+function Server:send_server_hello_done()
+  return self:send_handshake { msg_type = "server_hello_done" }
+end
+
+---------------------------------------------------------------------------
+-- The client's flight
+---------------------------------------------------------------------------
+
+function Server:receive_client_certificate()
+  if not self.certificate_request then return true end
+  local m, err, detail = self:expect("certificate")
+  if not m then return nil, err, detail end
+  if #m.certificate_list == 0 then
+    if self.opts.verify_client == "require" then
+      -- RFC 5246 §7.4.6: a server that needs one may answer handshake_failure.
+      return nil, "handshake_failure", "certificate: the client sent no certificate"
+    end
+    return true
+  end
+  local chain = {}
+  for i, der in ipairs(m.certificate_list) do
+    local cert, cerr, cdetail = core.parse_certificate(der)
+    if not cert then return nil, cerr, string.format("certificate_list[%d]: %s", i, tostring(cdetail)) end
+    chain[i] = cert
+  end
+  if self.opts.cafile then
+    local anchors, aerr = credentials.anchors(self.opts.cafile)
+    if not anchors then return nil, "internal_error", aerr end
+    local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature" })
+    if not ok then return nil, alert, reason end
+  end
+  self.peer_certificates = chain
+  self.client_key = chain[1]:public_key()
+  return true
+end
+
+function Server:receive_client_key_exchange()
+  local m, err, detail = self:expect("client_key_exchange")
+  if not m then return nil, err, detail end
+  local premaster
+  if self.suite.kx == "rsa" then
+    -- RFC 5246 §7.4.7.1: on any failure a random premaster, with no
+    -- difference in alert or timing; the Finished check then fails.
+    premaster = self.shared.credentials.key:rsa_decrypt_premaster(m.encrypted_pre_master_secret, self.client_hello.version)
+  else
+    premaster, err, detail = self.key_share:agree(m.ecdh_yc or m.dh_yc)
+    if not premaster then return nil, err, detail end
+  end
+  local session_hash = self.ems and self.transcript:digest() or nil
+  self.master_secret = keys.master_secret(self.suite.prf, premaster, self.client_random, self.server_random, session_hash)
+  self:install_keys()
+  return true
+end
+
+function Server:receive_certificate_verify()
+  if not self.client_key then return true end
+  local signed = self.transcript:bytes() -- RFC 5246 §7.4.8: messages before this one
+  local m, err, detail = self:expect("certificate_verify")
+  if not m then return nil, err, detail end
+  if not negotiate.contains(self.requested_schemes, m.signature_algorithm) then
+    return nil, "illegal_parameter", string.format("certificate_verify.signature_algorithm: 0x%04x was not requested", m.signature_algorithm)
+  end
+  local ok, verr, vdetail = self.client_key:verify(m.signature_algorithm, signed, m.signature)
+  if not ok then return nil, verr or "decrypt_error", "certificate_verify.signature: " .. tostring(vdetail) end
+  return true
+end
+
+function Server:receive_change_cipher_spec()
+  return self:read_change_cipher_spec()
+end
+
+function Server:receive_finished()
+  local expected = keys.verify_data(self.suite.prf, self.master_secret, "client finished", self.transcript:digest())
+  local m, err, detail = self:expect("finished")
+  if not m then return nil, err, detail end
+  if not core.equal(m.verify_data, expected) then
+    return nil, "decrypt_error", "finished.verify_data: does not match the transcript"
+  end
+  self.client_verify_data = m.verify_data
+  return true
+end
+
+---------------------------------------------------------------------------
+-- Our last flight
+---------------------------------------------------------------------------
+
+function Server:send_new_session_ticket()
+  if not self.issue_ticket then return true end
+  local ticket = self.shared.tickets:seal(self:session_state())
+  return self:send_handshake { msg_type = "new_session_ticket", ticket_lifetime_hint = self.shared.tickets.lifetime, ticket = ticket }
+end
+
+function Server:send_change_cipher_spec()
+  return self:write_change_cipher_spec()
+end
+
+function Server:send_finished()
+  self.server_verify_data = keys.verify_data(self.suite.prf, self.master_secret, "server finished", self.transcript:digest())
+  return self:send_handshake { msg_type = "finished", verify_data = self.server_verify_data }
+end
+
+return server

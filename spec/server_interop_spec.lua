@@ -1,0 +1,133 @@
+-- Our server (scripts/server.lua) against real clients on 127.0.0.1:
+-- openssl s_client, gnutls-cli, curl and Python's ssl module.
+local suites = require "tlshs.suites"
+local peers = require "spec.support.peers"
+local certs = require "spec.support.certs"
+
+local c = certs.get()
+local lua = jit and "luajit" or "lua5.4"
+
+local function start_server(cert, key, extra)
+  local argv = { lua, "scripts/server.lua", "--listen", "127.0.0.1:{port}", "--cert", cert, "--key", key, "--www" }
+  for _, a in ipairs(extra or {}) do argv[#argv + 1] = a end
+  return peers.start(argv)
+end
+
+-- OpenSSL's names for IANA suites, from `openssl ciphers -stdname`.
+local openssl_names = {}
+do
+  local p = io.popen("openssl ciphers -stdname ALL:@SECLEVEL=0 2>/dev/null")
+  for line in p:lines() do
+    local iana, ossl = line:match("^(%S+)%s+%-%s+(%S+)")
+    if iana then openssl_names[iana] = ossl end
+  end
+  p:close()
+end
+
+describe("server against real clients", function()
+  local rsa, ec
+  setup(function()
+    rsa = start_server(c.rsa_cert, c.rsa_key)
+    ec = start_server(c.ec_cert, c.ec_key)
+  end)
+  teardown(function()
+    peers.stop(rsa)
+    peers.stop(ec)
+  end)
+
+  for _, suite in ipairs(suites.list) do
+    it("openssl s_client completes " .. suite.name, function()
+      local server = suite.auth == "ecdsa" and ec or rsa
+      local code, out = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. server.port,
+        "-servername", "localhost", "-verify_return_error", "-CAfile", c.ca, "-tls1_2",
+        "-cipher", assert(openssl_names[suite.name], suite.name) .. ":@SECLEVEL=0", "-ign_eof" },
+        { input = "GET / HTTP/1.0\r\n\r\n" })
+      assert.equal(0, code, out)
+      assert.matches("Cipher: " .. suite.name, out, 1, true)
+      assert.matches("Extended master secret: yes", out, 1, true)
+    end)
+  end
+
+  -- gnutls-cli has no per-suite flag: each suite gets a server limited to it.
+  it("gnutls-cli completes every suite", function()
+    for _, suite in ipairs(suites.list) do
+      local server = start_server(suite.auth == "ecdsa" and c.ec_cert or c.rsa_cert,
+        suite.auth == "ecdsa" and c.ec_key or c.rsa_key, { "--cipher", suite.name })
+      local code, out = peers.run({ "gnutls-cli", "--x509cafile", c.ca, "--port", tostring(server.port),
+        "--priority", "NORMAL:+DHE-RSA:+RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:+SHA256:+SHA384:-VERS-TLS1.3",
+        "--sni-hostname", "localhost", "--verify-hostname", "localhost", "127.0.0.1" },
+        { input = "GET / HTTP/1.0\r\n\r\n" })
+      peers.stop(server)
+      assert.equal(0, code, suite.name .. "\n" .. out)
+      assert.matches("Cipher: " .. suite.name, out, 1, true)
+    end
+  end)
+
+  it("curl fetches the page", function()
+    local code, out = peers.run({ "curl", "-sS", "--tlsv1.2", "--tls-max", "1.2", "--cacert", c.ca,
+      "--resolve", "localhost:" .. rsa.port .. ":127.0.0.1", "https://localhost:" .. rsa.port .. "/" })
+    assert.equal(0, code, out)
+    assert.matches("Protocol: TLSv1.2", out, 1, true)
+  end)
+
+  it("Python's ssl module fetches the page", function()
+    local script = ([[
+import socket, ssl
+ctx = ssl.create_default_context(cafile=%q)
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+with socket.create_connection(("127.0.0.1", %d), timeout=10) as s:
+    with ctx.wrap_socket(s, server_hostname="localhost") as t:
+        t.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        data = b""
+        while True:
+            chunk = t.recv(4096)
+            if not chunk: break
+            data += chunk
+        print(t.version(), t.cipher()[0])
+        print(data.decode())
+]]):format(c.ca, rsa.port)
+    local code, out = peers.run({ "python3", "-c", script })
+    assert.equal(0, code, out)
+    assert.matches("TLSv1.2", out, 1, true)
+    assert.matches("Cipher: TLS_", out, 1, true)
+  end)
+
+  it("openssl s_client resumes a session (-reconnect)", function()
+    local code, out = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. rsa.port,
+      "-servername", "localhost", "-CAfile", c.ca, "-tls1_2", "-reconnect" }, { input = "" })
+    assert.equal(0, code, out)
+    local reused = select(2, out:gsub("Reused, TLSv1.2", ""))
+    assert.is_true(reused >= 5, out)
+  end)
+
+  it("keeps serving after a hostile connection", function()
+    local socket = require "socket"
+    local s = assert(socket.connect("127.0.0.1", rsa.port))
+    s:send("\22\3\1\0\5garbage that is not a handshake")
+    s:settimeout(5)
+    local reply = s:receive(7)
+    s:close()
+    assert.equal("\21\3", reply and reply:sub(1, 2)) -- an alert record
+    local code, out = peers.run({ "curl", "-sS", "--cacert", c.ca, "--resolve",
+      "localhost:" .. rsa.port .. ":127.0.0.1", "https://localhost:" .. rsa.port .. "/" })
+    assert.equal(0, code, out)
+  end)
+
+  it("requires a client certificate with --require-cert and checks it", function()
+    local server = start_server(c.rsa_cert, c.rsa_key, { "--require-cert", "--cafile", c.ca })
+    local code_with, out_with = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. server.port,
+      "-CAfile", c.ca, "-tls1_2", "-cert", c.client_cert, "-key", c.client_key, "-ign_eof" },
+      { input = "GET / HTTP/1.0\r\n\r\n" })
+    local code_without, out_without = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. server.port,
+      "-CAfile", c.ca, "-tls1_2", "-ign_eof" }, { input = "GET / HTTP/1.0\r\n\r\n" })
+    local code_gnutls, out_gnutls = peers.run({ "gnutls-cli", "--x509cafile", c.ca, "--port", tostring(server.port),
+      "--x509certfile", c.client_cert, "--x509keyfile", c.client_key, "--sni-hostname", "localhost",
+      "--verify-hostname", "localhost", "127.0.0.1" }, { input = "GET / HTTP/1.0\r\n\r\n" })
+    peers.stop(server)
+    assert.equal(0, code_with, out_with)
+    assert.matches("Cipher: TLS_", out_with, 1, true)
+    assert.not_equal(0, code_without)
+    assert.matches("handshake failure", out_without:lower(), 1, true)
+    assert.equal(0, code_gnutls, out_gnutls)
+  end)
+end)
