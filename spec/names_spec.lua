@@ -75,7 +75,7 @@ describe("names used by the parsers", function()
           extensions = { { type = value, data = "" } } }
         -- empty data may be malformed for a decoded extension; the name must still be right when it parses
         local m = tlshs.parse_handshake(b)
-        if m then assert.equal(name, m.extensions[1].name) end
+        if m then assert.equal(name ~= "GREASE" and name or nil, m.extensions[1].name) end
       end
     end
   end)

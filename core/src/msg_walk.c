@@ -118,7 +118,8 @@ static int parse_exts(pwalk *w, ths_reader *r, const ths_field *f)
         if (w->sink) {
             w->sink->open(w->sink, NULL);
             w->sink->num(w->sink, "type", type);
-            if (name)
+            /* GREASE values (RFC 8701) parse like unknown types: no name */
+            if (name && strcmp(name, "GREASE") != 0)
                 w->sink->bytes(w->sink, "name", (const uint8_t *)name, strlen(name));
             w->sink->bytes(w->sink, "data", data.data, data.len);
         }
