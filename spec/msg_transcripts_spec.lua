@@ -174,3 +174,40 @@ describe("captures from real peers", function()
     end)
   end
 end)
+
+-- RFC 8448 §3: TLS 1.3 hellos share the TLS 1.2 layout; their extensions
+-- (key_share, supported_versions, record_size_limit, psk_key_exchange_modes)
+-- are known answers for our extension decoders.
+describe("RFC 8448 simple 1-RTT hellos", function()
+  local s = helpers.read_json(helpers.vectors .. "/rfc8448/rfc8448_section3_simple_1rtt.json").summary
+  local function ext(m, name)
+    for _, e in ipairs(m.extensions) do if e.name == name then return e end end
+  end
+
+  it("client_hello", function()
+    local raw = helpers.unhex(s.ClientHello)
+    local m = assert(tlshs.parse_handshake(raw))
+    assert.equal(raw, tlshs.build_handshake(m))
+    assert.same({ 0x1301, 0x1303, 0x1302 }, m.cipher_suites)
+    local ks = ext(m, "key_share")
+    assert.equal(29, ks.client_shares[1].group)
+    assert.equal(s.client_x25519_public, helpers.hex(ks.client_shares[1].key_exchange))
+    assert.same({ 0x0304 }, ext(m, "supported_versions").versions)
+    assert.same({ 1 }, ext(m, "psk_key_exchange_modes").ke_modes)
+    assert.equal(0x4001, ext(m, "record_size_limit").record_size_limit)
+    assert.equal("", ext(m, "session_ticket").ticket)
+    for _, e in ipairs(m.extensions) do e.data = nil end
+    assert.equal(raw, tlshs.build_handshake(m))
+  end)
+
+  it("server_hello", function()
+    local raw = helpers.unhex(s.ServerHello)
+    local m = assert(tlshs.parse_handshake(raw))
+    assert.equal(raw, tlshs.build_handshake(m))
+    assert.equal(0x1301, m.cipher_suite)
+    assert.same({ group = 29, key_exchange = helpers.unhex(s.server_x25519_public) }, ext(m, "key_share").server_share)
+    assert.equal(0x0304, ext(m, "supported_versions").selected_version)
+    for _, e in ipairs(m.extensions) do e.data = nil end
+    assert.equal(raw, tlshs.build_handshake(m))
+  end)
+end)
