@@ -220,6 +220,11 @@ local built = {
       { name = "key_share", server_share = { group = 29, key_exchange = string.rep("s", 32) } },
       { name = "renegotiation_info", renegotiated_connection = string.rep("v", 24) },
     } },
+  { msg_type = "server_hello", version = 0x0303, random = RANDOM, session_id = "", cipher_suite = 0x1301,
+    compression_method = 0, extensions = {   -- a HelloRetryRequest, as a TLS 1.2 parser sees it
+      { name = "supported_versions", selected_version = 0x0304 },
+      { name = "key_share", selected_group = 23 },
+    } },
   { msg_type = "certificate", certificate_list = {} },
   { msg_type = "certificate", certificate_list = { "\48\3\1\1\0", string.rep("c", 300) } },
   { msg_type = "server_key_exchange", curve_type = 3, named_curve = 23, public = "\4" .. string.rep("q", 64),
@@ -290,8 +295,8 @@ describe("handshake messages built from tables", function()
 
   it("builds server params for DHE and ECDHE", function()
     assert.equal(unhex("000117 000105 000108"),
-      tlshs.build_server_params(built[12]))
-    assert.equal(unhex("030017 41") .. "\4" .. string.rep("q", 64), tlshs.build_server_params(built[9]))
+      tlshs.build_server_params(built[13]))
+    assert.equal(unhex("030017 41") .. "\4" .. string.rep("q", 64), tlshs.build_server_params(built[10]))
   end)
 end)
 

@@ -64,6 +64,10 @@ const ths_field *ths_msg_params_desc(int kx);
 /* An extension body's descriptor, which depends on the message carrying it
  * (in_server_hello); NULL for an extension kept raw. */
 const ths_field *ths_ext_desc(uint32_t type, int in_server_hello);
+/* key_share of a HelloRetryRequest: `selected_group` only.  The walker uses it
+ * for a 2-byte key_share in a server hello, and when building one that has
+ * selected_group. */
+const ths_field *ths_ext_desc_hrr_key_share(void);
 
 /* ---- parsing ------------------------------------------------------------ */
 

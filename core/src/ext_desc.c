@@ -49,6 +49,13 @@ static const ths_field key_share_entry[] = {F_NUM("group", 2), F_VEC("key_exchan
 static const ths_field key_share_elem[] = {F_STRUCT(NULL, key_share_entry)};
 static const ths_field key_share_ch[] = {F_LIST("client_shares", 2, 0, 65535, key_share_elem), F_END};
 static const ths_field key_share_sh[] = {F_STRUCT("server_share", key_share_entry), F_END};
+/* RFC 8446 §4.2.8: in a HelloRetryRequest (a ServerHello to TLS 1.2 parsers) only the group */
+static const ths_field key_share_hrr[] = {F_NUM("selected_group", 2), F_END};
+
+const ths_field *ths_ext_desc_hrr_key_share(void)
+{
+    return key_share_hrr;
+}
 
 /* RFC 5746 §3.2 */
 static const ths_field renegotiation_info[] = {F_VEC("renegotiated_connection", 1, 0, 255), F_END};

@@ -124,6 +124,8 @@ static int parse_exts(pwalk *w, ths_reader *r, const ths_field *f)
             w->sink->bytes(w->sink, "data", data.data, data.len);
         }
         desc = ths_ext_desc(type, w->in_sh);
+        if (type == 51 && w->in_sh && data.len == 2)
+            desc = ths_ext_desc_hrr_key_share();
         if (desc) {
             /* fields of an extension are named "extensions[3] supported_groups.<field>" */
             size_t save = path_push(&w->pb, " %s", name ? name : "extension");
@@ -407,6 +409,7 @@ static int close_vec(bwalk *b, ths_wr_mark m, long ov)
 
 static int build_fields(bwalk *b, const ths_field *desc);
 static int build_field(bwalk *b, const ths_field *f, size_t idx);
+static int has(ths_source *src, const char *key);
 
 static int build_ext(bwalk *b)
 {
@@ -454,6 +457,8 @@ static int build_ext(bwalk *b)
         const char *name = ths_name_of(THS_NAMES_EXTENSIONS, type);
         size_t old;
         b->src->pop(b->src);
+        if (type == 51 && b->in_sh && has(b->src, "selected_group"))
+            desc = ths_ext_desc_hrr_key_share();
         if (!desc)
             return bfail(b, "extension %u has no data and no known encoding", (unsigned)type);
         old = path_push(&b->pb, " %s", name ? name : "extension");
