@@ -9,4 +9,5 @@ void tlshs_open_crypto(lua_State *L)
         luaL_error(L, "tlshs: crypto initialisation failed");
     tlshs_open_crypto_hash(L);
     tlshs_open_crypto_pkey(L);
+    tlshs_open_crypto_kx(L);
 }
