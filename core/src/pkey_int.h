@@ -65,5 +65,8 @@ int ths_ec_key_from_private(ecc_key *key, uint16_t group, const uint8_t *k, size
 /* Writes 04||x||y (1 + 2*size bytes). */
 int ths_ec_point_export(const ecc_key *key, uint8_t *out, size_t *outlen);
 void ths_ec_key_clear(ecc_key *key);
+/* ECDSA verification of r||s (each dp->size bytes) over hash; 1 if valid
+ * (sig_ecdsa.c: avoids libtomcrypt 1.18.2's Shamir-trick edge-case bug). */
+int ths_ecdsa_verify_raw(const ecc_key *key, const uint8_t *rs, const uint8_t *hash, size_t hl);
 
 #endif

@@ -219,7 +219,7 @@ int ths_pkey_verify(const ths_pkey *key, uint16_t scheme, const uint8_t *msg, si
                 err->code = THS_ALERT_DECRYPT_ERROR;
             return THS_ALERT_DECRYPT_ERROR;
         }
-        if (ecc_verify_hash_rfc7518(rs, 2 * n, hash, hl, &stat, (ecc_key *)&key->k.ecc) != CRYPT_OK || stat != 1)
+        if (!ths_ecdsa_verify_raw(&key->k.ecc, rs, hash, hl))
             return ths_fail(err, THS_ALERT_DECRYPT_ERROR, "ecdsa: bad signature");
         return 0;
     }
