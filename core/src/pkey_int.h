@@ -12,6 +12,9 @@
 /* HMAC key set-up that accepts an empty key (hmac.c). */
 int ths_hmac_init(hmac_state *st, ths_hash_alg alg, const uint8_t *key, size_t keylen);
 
+/* RSA private operation with blinding (rsa.c); in is k bytes, below n. */
+int ths_rsa_private_op(const ths_pkey *key, const uint8_t *in, size_t inlen, uint8_t *out, size_t k);
+
 /* ---- strict DER (X.690 §10): definite, minimal lengths; no BER --------- */
 
 enum {

@@ -1,12 +1,14 @@
 /* RSAES-PKCS1-v1_5 (RFC 8017 §7.2) for the TLS RSA key exchange.
  *
- * Decryption does the raw private operation with rsa_exptmod (blinded:
- * LTC_RSA_BLINDING; fault-checked: LTC_RSA_CRT_HARDENING) and checks the
+ * Decryption does the raw private operation with rsa_exptmod (blinded with
+ * libsodium randomness in ths_rsa_private_op; fault-checked by
+ * LTC_RSA_CRT_HARDENING) and checks the
  * padding itself in constant time, like BearSSL rsa_pkcs1_v15_unpad /
  * rsa_ssl_decrypt: libtomcrypt's rsa_decrypt_key_ex branches on the padding.
  * The premaster variant is the RFC 5246 §7.4.7.1 countermeasure (Bleichenbacher,
  * and the Klima-Pokorny-Rosa version check). */
 #include "pkey_int.h"
+#include <sodium.h>
 #include <string.h>
 
 /* All-ones (0xffffffff) when x == 0, else 0, without a branch. */
@@ -51,15 +53,51 @@ int ths_rsa_encrypt(const ths_pkey *key, ths_rng *rng, const uint8_t *pt, size_t
     return 0;
 }
 
+/* RSADP/RSASP1 with our own blinding (Kocher; RFC 8017 §5.1.2 note):
+ * libtomcrypt's LTC_RSA_BLINDING draws its factor with ltc_mp.rand, which
+ * with gmp_desc is mpz_random on GMP's fixed-seed default state, so the
+ * factor is predictable.  Here r comes from libsodium's system generator
+ * (not from the replayable ths_rng: blinding does not change the output):
+ * m = (c * r^e)^d * r^-1 mod n.  in must be k bytes and below n. */
+int ths_rsa_private_op(const ths_pkey *key, const uint8_t *in, size_t inlen, uint8_t *out, size_t k)
+{
+    void *c = NULL, *r = NULL, *ri = NULL, *t = NULL;
+    uint8_t buf[THS_SIG_MAX];
+    unsigned long ol = k;
+    int rc = -1;
+
+    if (key->type != THS_PKEY_RSA || !key->is_private || inlen != k || k > THS_SIG_MAX)
+        return -1;
+    if (mp_init_multi(&c, &r, &ri, &t, NULL) != CRYPT_OK)
+        return -1;
+    if (mp_read_unsigned_bin(c, (unsigned char *)in, inlen) || mp_cmp(c, key->k.rsa.N) != LTC_MP_LT)
+        goto out;
+    do {
+        randombytes_buf(buf, k);
+        if (mp_read_unsigned_bin(r, buf, k) || mp_mod(r, key->k.rsa.N, r))
+            goto out;
+    } while (mp_cmp_d(r, 1) != LTC_MP_GT || mp_invmod(r, key->k.rsa.N, ri) != CRYPT_OK);
+    if (mp_exptmod(r, key->k.rsa.e, key->k.rsa.N, t) || mp_mulmod(c, t, key->k.rsa.N, c))
+        goto out;
+    memset(buf, 0, k);
+    mp_to_unsigned_bin(c, buf + (k - mp_unsigned_bin_size(c)));
+    if (rsa_exptmod(buf, k, out, &ol, PK_PRIVATE, (rsa_key *)&key->k.rsa) != CRYPT_OK || ol != k)
+        goto out;
+    if (mp_read_unsigned_bin(t, out, k) || mp_mulmod(t, ri, key->k.rsa.N, t))
+        goto out;
+    memset(out, 0, k);
+    mp_to_unsigned_bin(t, out + (k - mp_unsigned_bin_size(t)));
+    rc = 0;
+out:
+    ths_wipe(buf, sizeof buf);
+    mp_clear_multi(c, r, ri, t, NULL);   /* GMP frees through the wiping allocator */
+    return rc;
+}
+
 /* Private operation into em (k bytes).  Public checks only (length, range). */
 static int rsa_private(const ths_pkey *key, const uint8_t *ct, size_t ctlen, uint8_t *em, size_t k)
 {
-    unsigned long ol = k;
-    if (key->type != THS_PKEY_RSA || !key->is_private || ctlen != k || k > THS_SIG_MAX)
-        return -1;
-    if (rsa_exptmod(ct, ctlen, em, &ol, PK_PRIVATE, (rsa_key *)&key->k.rsa) != CRYPT_OK || ol != k)
-        return -1;
-    return 0;
+    return ths_rsa_private_op(key, ct, ctlen, em, k);
 }
 
 /* Constant-time EME-PKCS1-v1_5 check of em (k bytes):

@@ -256,15 +256,14 @@ int ths_pkey_sign(const ths_pkey *key, uint16_t scheme, ths_rng *rng, const uint
     if (schemes[i].kind == K_RSA_PKCS1) {
         uint8_t em[THS_SIG_MAX];
         size_t k = rsa_bytes(key);
-        unsigned long ol = *siglen;
         if (k > sizeof em || *siglen < k)
             return ths_fail(err, THS_ERR_SPACE, "rsa_pkcs1: signature buffer too small");
         if (pkcs1_encode(schemes[i].hash, hash, em, k))
             return ths_fail(err, THS_ALERT_ILLEGAL_PARAMETER, "rsa_pkcs1: key too small for %s", schemes[i].name);
-        /* RSASP1 with blinding and CRT fault check (LTC_RSA_BLINDING, LTC_RSA_CRT_HARDENING) */
-        if (rsa_exptmod(em, k, sig, &ol, PK_PRIVATE, (rsa_key *)&key->k.rsa) != CRYPT_OK)
+        /* RSASP1, blinded, with libtomcrypt's CRT fault check (LTC_RSA_CRT_HARDENING) */
+        if (ths_rsa_private_op(key, em, k, sig, k))
             return ths_fail(err, THS_ERR_CRYPTO, "rsa_pkcs1: private operation failed");
-        *siglen = ol;
+        *siglen = k;
         return 0;
     }
     if (schemes[i].kind == K_RSA_PSS) {
