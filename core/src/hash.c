@@ -49,12 +49,21 @@ size_t ths_hash_len(ths_hash_alg alg)
 
 int ths_hash_ltc_index(ths_hash_alg alg)
 {
+    /* find_hash is a linear search by name: remember the answers (every
+     * thread computes the same values, so the race is benign) */
+    static volatile int cache[THS_HASH_MD5_SHA1 + 1];
     size_t i;
+    if ((unsigned)alg <= THS_HASH_MD5_SHA1 && cache[alg] > 0)
+        return cache[alg] - 1;
     if (ths_init() != THS_OK)
         return -1;
     for (i = 0; i < NHASHES; i++)
-        if (hashes[i].alg == alg && hashes[i].ltc)
-            return find_hash(hashes[i].ltc);
+        if (hashes[i].alg == alg && hashes[i].ltc) {
+            int idx = find_hash(hashes[i].ltc);
+            if (idx >= 0)
+                cache[alg] = idx + 1;
+            return idx;
+        }
     return -1;
 }
 
