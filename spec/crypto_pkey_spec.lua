@@ -97,6 +97,31 @@ describe("tlshs.load_private_key", function()
   end)
 end)
 
+describe("key loaders on corrupted input", function()
+  it("never crash: every byte of DER keys and SPKIs flipped", function()
+    local inputs = {unhex(fx.der.p256_sec1), unhex(fx.der.rsa1024_pkcs1), unhex(fx.der.p384_pkcs8)}
+    local n, loaded = 0, 0
+    for _, der in ipairs(inputs) do
+      for i = 1, #der do
+        local bad = der:sub(1, i - 1) .. string.char((der:byte(i) + 0x41) % 256) .. der:sub(i + 1)
+        local k, err, detail = tlshs.load_private_key(bad)
+        if k then loaded = loaded + 1 else assert.is_string(err); assert.is_string(detail) end
+        n = n + 1
+      end
+    end
+    for _, name in ipairs{"p256", "p384", "ed25519", "rsa1024"} do
+      local der = unhex(fx.spki[name])
+      for i = 1, #der do
+        local bad = der:sub(1, i - 1) .. string.char((der:byte(i) + 0x41) % 256) .. der:sub(i + 1)
+        local k, err = tlshs.load_public_key(bad)
+        if not k then assert.is_string(err) end
+        n = n + 1
+      end
+    end
+    assert.is_true(n > 1000)
+  end)
+end)
+
 describe("tlshs.load_public_key", function()
   it("loads SPKI for RSA, P-256, P-384 and Ed25519", function()
     for _, n in ipairs{"rsa2048", "p256", "p384", "ed25519"} do
