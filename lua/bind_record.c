@@ -89,7 +89,7 @@ static int l_record_protection(lua_State *L)
     unsigned flags = 0;
     lua_Integer version;
     lrec *r;
-    ths_error err;
+    ths_error err = {0, ""};
 
     luaL_checktype(L, 1, LUA_TTABLE);
     cname = opt_string_field(L, 1, "cipher");
@@ -141,7 +141,7 @@ static int rec_seal(lua_State *L)
     ths_rec_seal_opts opts = {-1, 0, 0};
     int cbc = st->cipher == THS_REC_AES_128_CBC || st->cipher == THS_REC_AES_256_CBC;
     uint8_t *out;
-    ths_error err;
+    ths_error err = {0, ""};
     int rc;
 
     luaL_argcheck(L, type >= 0 && type <= 255, 2, "content type must be 0..255");
@@ -179,7 +179,7 @@ static int rec_open(lua_State *L)
     size_t frag_len, out_len = 0;
     const uint8_t *frag = (const uint8_t *)luaL_checklstring(L, 3, &frag_len);
     uint8_t *out;
-    ths_error err;
+    ths_error err = {0, ""};
     int rc;
 
     luaL_argcheck(L, type >= 0 && type <= 255, 2, "content type must be 0..255");
@@ -291,7 +291,7 @@ static int l_aead(lua_State *L)
     static const uint8_t zero_iv[12] = {0};
     uint8_t *out, out_tag[16];
     ths_rec_state *st;
-    ths_error err;
+    ths_error err = {0, ""};
 
     luaL_argcheck(L, cipher == THS_REC_AES_128_GCM || cipher == THS_REC_AES_256_GCM ||
                          cipher == THS_REC_CHACHA20_POLY1305, 1, "not an AEAD cipher");
