@@ -1,7 +1,7 @@
 /* Lua binding: record protection (core/include/ths_record.h).
  *
  *   p = tlshs.record_protection{cipher=, mac=, key=, iv=, mac_key=, etm=, version=}
- *   p:seal(type, plaintext [, {pad=, corrupt_mac=, corrupt_tag=, corrupt_padding=}])
+ *   p:seal(type, plaintext [, {pad=, iv=, corrupt_mac=, corrupt_tag=, corrupt_padding=}])
  *   p:open(type, fragment)  → plaintext | nil, alert, detail
  *   p:sequence(), p:set_sequence(n), p:cipher(), p:mac(), p:etm(),
  *   p:overhead(), p:version(), p:set_version(v)
@@ -138,7 +138,7 @@ static int rec_seal(lua_State *L)
     lua_Integer type = luaL_checkinteger(L, 2);
     size_t plain_len, size, out_len = 0;
     const uint8_t *plain = tlshs_check_bytes(L, 3, &plain_len);
-    ths_rec_seal_opts opts = {-1, 0, 0};
+    ths_rec_seal_opts opts = {-1, 0, 0, NULL};
     int cbc = st->cipher == THS_REC_AES_128_CBC || st->cipher == THS_REC_AES_256_CBC;
     uint8_t *out;
     ths_error err = {0, ""};
@@ -153,6 +153,14 @@ static int rec_seal(lua_State *L)
         opts.corrupt_padding = opt_bool_field(L, 4, "corrupt_padding");
         luaL_argcheck(L, cbc || (opts.pad < 0 && !opts.corrupt_padding), 4,
                       "pad and corrupt_padding apply to CBC only");
+        lua_getfield(L, 4, "iv");
+        if (!lua_isnil(L, -1)) {
+            size_t n;
+            opts.iv = (const uint8_t *)lua_tolstring(L, -1, &n);
+            luaL_argcheck(L, opts.iv && ((cbc && n == 16) || ((st->cipher == THS_REC_AES_128_GCM ||
+                                                                st->cipher == THS_REC_AES_256_GCM) && n == 8)),
+                          4, "iv: 16 bytes for CBC, 8 (explicit nonce) for GCM");
+        }
         luaL_argcheck(L, opts.corrupt_mac == 0 || st->cipher != THS_REC_NULL || st->mac != THS_REC_MAC_NONE,
                       4, "this state has no MAC or tag to corrupt");
     }

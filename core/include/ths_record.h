@@ -85,6 +85,8 @@ typedef struct {
     int pad;             /* CBC padding_length value 0..255; -1: minimal */
     int corrupt_mac;     /* flip a bit of the MAC / AEAD tag */
     int corrupt_padding; /* CBC: make the padding bytes inconsistent */
+    const uint8_t *iv;   /* CBC: this 16-byte IV instead of one from the rng;
+                            GCM: this 8-byte explicit nonce instead of seq */
 } ths_rec_seal_opts;
 
 /* Names ("aes_128_gcm", "sha256") and back; -1 for an unknown name. */

@@ -63,7 +63,10 @@ int ths_rec_cbc_seal(ths_rec_state *st, const uint8_t hdr_in[13], const uint8_t 
     total += p + 1;
     if (total % BLOCK)
         return THS_ERR_ARG;
-    ths_rng_fill(rng, out, BLOCK);
+    if (opts->iv)
+        memcpy(out, opts->iv, BLOCK);
+    else
+        ths_rng_fill(rng, out, BLOCK);
     if (plain_len)
         memmove(body, plain, plain_len);
     if (!st->etm) {

@@ -36,6 +36,11 @@ int ths_rec_mac_from_name(const char *name)
     return -1;
 }
 
+static int n8(const ths_rec_state *st)
+{
+    return st->cipher == THS_REC_AES_128_GCM || st->cipher == THS_REC_AES_256_GCM;
+}
+
 static int is_aead(ths_rec_cipher c)
 {
     return c == THS_REC_AES_128_GCM || c == THS_REC_AES_256_GCM || c == THS_REC_CHACHA20_POLY1305;
@@ -266,7 +271,7 @@ int ths_rec_seal(ths_rec_state *st, uint8_t type, const uint8_t *plain, size_t p
                  const ths_rec_seal_opts *opts, ths_rng *rng, uint8_t *out, size_t *out_len,
                  ths_error *err)
 {
-    static const ths_rec_seal_opts none = {-1, 0, 0};
+    static const ths_rec_seal_opts none = {-1, 0, 0, NULL};
     uint8_t hdr[13], nonce[12], explicit_nonce[8];
     const char *cn = ths_rec_cipher_name(st->cipher);
     size_t n;
@@ -287,7 +292,7 @@ int ths_rec_seal(ths_rec_state *st, uint8_t type, const uint8_t *plain, size_t p
     case THS_REC_CHACHA20_POLY1305:
         /* GCM: the explicit nonce is the sequence number (as OpenSSL does;
          * RFC 5288 §3 lets the sender choose, RFC 5116 §3.2 wants unique). */
-        memcpy(explicit_nonce, hdr, 8);
+        memcpy(explicit_nonce, opts->iv && n8(st) ? opts->iv : hdr, 8);
         aead_nonce(st, explicit_nonce, nonce);
         n = st->cipher == THS_REC_CHACHA20_POLY1305 ? 0 : 8;
         memcpy(out, explicit_nonce, n);
