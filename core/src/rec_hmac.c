@@ -160,7 +160,9 @@ int ths_rec_hmac_mac_ct(const ths_rec_hmac *h, const uint8_t hdr[13], const uint
     uint32_t k, j, i, v, is_final;
     int rc = THS_ERR_CRYPTO;
 
-    if (len < min_len || len > max_len || max_len > 0x10000)
+    /* min_len <= len <= max_len is the caller's promise: checking len here
+     * would be a branch on the secret. */
+    if (min_len > max_len || max_len > 0x10000)
         return THS_ERR_ARG;
     memset(acc, 0, sizeof acc);
     /* Public prefix: start*B bytes of m, a multiple of the block size, so
@@ -171,9 +173,9 @@ int ths_rec_hmac_mac_ct(const ths_rec_hmac *h, const uint8_t hdr[13], const uint
             goto done;
     }
     for (k = start; k <= kmax; k++) {
-        is_final = ths_ct_eq(k, kf);
+        is_final = ths_ct_eq(ths_ct_opaque(k), kf);
         for (j = 0; j < B; j++) {
-            i = k * B + j; /* position in m: public */
+            i = ths_ct_opaque(k * B + j); /* position in m: public */
             if (i < 13)
                 v = hdr[i];
             else if (i - 13 < max_len)

@@ -48,6 +48,17 @@ static inline uint32_t ths_ct_eq(uint32_t x, uint32_t y) { return ths_ct_eq0(x ^
 static inline uint32_t ths_ct_lt(uint32_t x, uint32_t y) { return (x - y) >> 31; }
 static inline uint32_t ths_ct_ge(uint32_t x, uint32_t y) { return ths_ct_lt(x, y) ^ 1u; }
 static inline uint32_t ths_ct_le(uint32_t x, uint32_t y) { return ths_ct_lt(y, x) ^ 1u; }
+/* Hides a PUBLIC value (a loop index) from the optimiser.  Without it gcc -O2
+ * rewrites loops such as `for (u..) ... ths_ct_lt(u, secret)` to count on
+ * u - secret, so the loop test itself reads the secret (bench/ctgrind_cbc.c
+ * shows it); the asm emits no instruction. */
+static inline uint32_t ths_ct_opaque(uint32_t x)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(x));
+#endif
+    return x;
+}
 static inline uint32_t ths_ct_mux(uint32_t c, uint32_t x, uint32_t y) { return y ^ ((0u - c) & (x ^ y)); }
 
 #endif
