@@ -10,13 +10,35 @@
  */
 #include "binding.h"
 #include "ths_record.h"
+#include <stdint.h>
 #include <string.h>
 
 #define REC_MT "tlshs.record_protection"
 
+/* The C state lives inside the userdata (aligned by hand: libsodium's
+ * AES-GCM state wants 16 bytes), so the garbage collector sees its real
+ * size (~70 KiB with libtomcrypt's GHASH tables) and the core mallocs
+ * nothing; __gc wipes it. */
 typedef struct {
-    ths_rec_state *st; /* owned; wiped and freed by __gc */
+    ths_rec_state *st; /* into the same userdata; NULL once wiped */
 } lrec;
+
+#define REC_ALIGN 64
+
+static ths_rec_state *aligned_state(void *base)
+{
+    uintptr_t p = (uintptr_t)base;
+    return (ths_rec_state *)((p + REC_ALIGN - 1) & ~(uintptr_t)(REC_ALIGN - 1));
+}
+
+/* A zeroed userdata holding an lrec and room for an aligned state. */
+static lrec *new_rec(lua_State *L)
+{
+    lrec *r = (lrec *)tlshs_new_object(L, sizeof(lrec) + sizeof(ths_rec_state) + REC_ALIGN, REC_MT);
+    memset((void *)(r + 1), 0, sizeof(ths_rec_state) + REC_ALIGN);
+    r->st = aligned_state((void *)(r + 1));
+    return r;
+}
 
 static ths_rec_state *check_rec(lua_State *L)
 {
@@ -111,13 +133,10 @@ static int l_record_protection(lua_State *L)
     iv = opt_bytes_field(L, 1, "iv", &iv_len);
     mac_key = opt_bytes_field(L, 1, "mac_key", &mac_key_len);
 
-    r = (lrec *)tlshs_new_object(L, sizeof *r, REC_MT);
-    r->st = ths_rec_new();
-    if (!r->st)
-        return luaL_error(L, "record_protection: out of memory");
+    r = new_rec(L);
     if (ths_rec_init(r->st, (ths_rec_cipher)cipher, (ths_rec_mac)mac, key, key_len, iv, iv_len, mac_key,
                      mac_key_len, flags, (uint16_t)version, &err) != THS_OK)
-        return luaL_error(L, "%s", err.detail); /* __gc frees the state */
+        return luaL_error(L, "%s", err.detail); /* nothing to free: the state is wiped */
     lua_replace(L, top + 1);
     lua_settop(L, top + 1);
     return 1;
@@ -126,7 +145,7 @@ static int l_record_protection(lua_State *L)
 static int rec_gc(lua_State *L)
 {
     lrec *r = (lrec *)luaL_checkudata(L, 1, REC_MT);
-    ths_rec_free(r->st);
+    ths_rec_wipe(r->st);
     r->st = NULL;
     return 0;
 }
@@ -307,10 +326,7 @@ static int l_aead(lua_State *L)
     luaL_argcheck(L, nonce_len == 12, 3, "nonce must be 12 bytes");
     luaL_argcheck(L, encrypt || tag_len == 16, 6, "tag must be 16 bytes");
     out = (uint8_t *)lua_newuserdata(L, len ? len : 1);
-    /* From here on C memory is held: no Lua error until it is freed. */
-    st = ths_rec_new();
-    if (!st)
-        return luaL_error(L, "out of memory");
+    st = new_rec(L)->st; /* wiped by __gc */
     rc = ths_rec_init(st, (ths_rec_cipher)cipher, THS_REC_MAC_NONE, key, key_len, zero_iv,
                       ths_rec_iv_size((ths_rec_cipher)cipher), NULL, 0, flags, 0x0303, &err);
     if (rc == THS_OK) {
@@ -321,7 +337,7 @@ static int l_aead(lua_State *L)
         if (rc != THS_OK)
             ths_fail(&err, rc, rc == THS_ALERT_BAD_RECORD_MAC ? "%s: tag mismatch" : "%s: failed", cname);
     }
-    ths_rec_free(st);
+    ths_rec_wipe(st);
     if (rc != THS_OK)
         return tlshs_push_fail(L, rc, &err);
     lua_pushlstring(L, (const char *)out, len);
