@@ -43,8 +43,14 @@ enum {
     THS_SIG_ED25519 = 0x0807,
     THS_SIG_RSA_PSS_PSS_SHA256 = 0x0809,
     THS_SIG_RSA_PSS_PSS_SHA384 = 0x080a,
-    THS_SIG_RSA_PSS_PSS_SHA512 = 0x080b
+    THS_SIG_RSA_PSS_PSS_SHA512 = 0x080b,
+    /* tlshs-internal (private-use range): TLS 1.0/1.1 RSA signatures over
+     * MD5||SHA-1 without DigestInfo (RFC 2246 §7.4.3, RFC 4346 §4.7) */
+    THS_SIG_RSA_PKCS1_MD5_SHA1 = 0xff01
 };
+
+/* Largest signature we produce or accept (RSA-8192). */
+#define THS_SIG_MAX 1024
 
 /* Public key from a DER SubjectPublicKeyInfo (RSA, EC P-256/P-384, Ed25519). */
 int ths_pkey_from_spki(ths_pkey *key, const uint8_t *der, size_t len, ths_error *err);
@@ -58,6 +64,23 @@ int ths_pkey_verify(const ths_pkey *key, uint16_t scheme, const uint8_t *msg, si
 /* Sign msg; *siglen is the capacity in, the length out. */
 int ths_pkey_sign(const ths_pkey *key, uint16_t scheme, ths_rng *rng, const uint8_t *msg, size_t msglen,
                   uint8_t *sig, size_t *siglen, ths_error *err);
+/* SignatureScheme by name ("rsa_pss_rsae_sha256") → number, 0 if unknown;
+ * and number → name (NULL if unknown). */
+uint16_t ths_sig_from_name(const char *name);
+const char *ths_sig_name(uint16_t scheme);
+/* Does the key's type (and size, for PSS) fit the scheme?  For ecdsa_secp*
+ * the key's curve must be the scheme's curve (TLS 1.3 meaning); sign and
+ * verify do NOT enforce the curve, because in TLS 1.2 the scheme is only the
+ * pair (hash, ecdsa) and the curve comes from the key (RFC 5246 §7.4.1.4.1,
+ * RFC 8422 §5.10). */
+int ths_pkey_supports(const ths_pkey *key, uint16_t scheme);
+/* Key size in bits (RSA modulus; 256 / 384 for EC; 256 for Ed25519). */
+int ths_pkey_bits(const ths_pkey *key);
+/* DER SubjectPublicKeyInfo of the public part; out == NULL → size only. */
+int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen);
+/* A public-only copy of key (pub must be freed with ths_pkey_free). */
+int ths_pkey_public_copy(const ths_pkey *key, ths_pkey *pub, ths_error *err);
+
 /* Frees the library key and wipes the struct (safe on a zeroed struct). */
 void ths_pkey_free(ths_pkey *key);
 

@@ -1,0 +1,136 @@
+/* RSAES-PKCS1-v1_5 (RFC 8017 §7.2) for the TLS RSA key exchange.
+ *
+ * Decryption does the raw private operation with rsa_exptmod (blinded:
+ * LTC_RSA_BLINDING; fault-checked: LTC_RSA_CRT_HARDENING) and checks the
+ * padding itself in constant time, like BearSSL rsa_pkcs1_v15_unpad /
+ * rsa_ssl_decrypt: libtomcrypt's rsa_decrypt_key_ex branches on the padding.
+ * The premaster variant is the RFC 5246 §7.4.7.1 countermeasure (Bleichenbacher,
+ * and the Klima-Pokorny-Rosa version check). */
+#include "pkey_int.h"
+#include <string.h>
+
+/* All-ones (0xffffffff) when x == 0, else 0, without a branch. */
+static uint32_t ct_is_zero(uint32_t x)
+{
+    return (uint32_t)0 - (uint32_t)(((x | ((uint32_t)0 - x)) >> 31) ^ 1);
+}
+
+static uint32_t ct_eq(uint32_t a, uint32_t b)
+{
+    return ct_is_zero(a ^ b);
+}
+
+/* a < b for a, b < 2^31 */
+static uint32_t ct_lt(uint32_t a, uint32_t b)
+{
+    return (uint32_t)0 - ((a - b) >> 31);
+}
+
+static size_t rsa_k(const ths_pkey *key)
+{
+    return mp_unsigned_bin_size(key->k.rsa.N);
+}
+
+int ths_rsa_encrypt(const ths_pkey *key, ths_rng *rng, const uint8_t *pt, size_t ptlen, uint8_t *ct,
+                    size_t *ctlen, ths_error *err)
+{
+    prng_state ps;
+    int pidx;
+    unsigned long ol = *ctlen;
+    if (!key || key->type != THS_PKEY_RSA)
+        return ths_fail(err, THS_ERR_ARG, "rsa_encrypt: not an RSA key");
+    if (ptlen + 11 > rsa_k(key))
+        return ths_fail(err, THS_ERR_ARG, "rsa_encrypt: message of %zu bytes too long for a %zu-byte key", ptlen,
+                        rsa_k(key));
+    pidx = ths_ltc_prng(&ps, rng);
+    /* the nonzero random padding comes from rng (libtomcrypt pkcs_1_v1_5_encode) */
+    if (rsa_encrypt_key_ex(pt, ptlen, ct, &ol, NULL, 0, &ps, pidx, 0, LTC_PKCS_1_V1_5, (rsa_key *)&key->k.rsa) !=
+        CRYPT_OK)
+        return ths_fail(err, THS_ERR_CRYPTO, "rsa_encrypt: libtomcrypt failed");
+    *ctlen = ol;
+    return 0;
+}
+
+/* Private operation into em (k bytes).  Public checks only (length, range). */
+static int rsa_private(const ths_pkey *key, const uint8_t *ct, size_t ctlen, uint8_t *em, size_t k)
+{
+    unsigned long ol = k;
+    if (key->type != THS_PKEY_RSA || !key->is_private || ctlen != k || k > THS_SIG_MAX)
+        return -1;
+    if (rsa_exptmod(ct, ctlen, em, &ol, PK_PRIVATE, (rsa_key *)&key->k.rsa) != CRYPT_OK || ol != k)
+        return -1;
+    return 0;
+}
+
+/* Constant-time EME-PKCS1-v1_5 check of em (k bytes):
+ * 00 02 PS(>= 8 nonzero) 00 M.  Returns all-ones mask when valid and sets
+ * *mlen (meaningful only then); no branch depends on em. */
+static uint32_t unpad(const uint8_t *em, size_t k, size_t *mlen)
+{
+    uint32_t good = ct_eq(em[0], 0) & ct_eq(em[1], 2);
+    uint32_t found = 0, zpos = 0;
+    size_t i;
+    for (i = 2; i < k; i++) {
+        uint32_t z = ct_is_zero(em[i]) & ~found;
+        zpos |= z & (uint32_t)i;
+        found |= z;
+    }
+    good &= found;
+    /* PS at least 8 bytes: zero separator at index >= 10 */
+    good &= ~ct_lt(zpos, 10);
+    *mlen = (size_t)((uint32_t)(k - 1 - zpos) & good);
+    return good;
+}
+
+int ths_rsa_decrypt(const ths_pkey *key, const uint8_t *ct, size_t ctlen, uint8_t *pt, size_t *ptlen,
+                    ths_error *err)
+{
+    uint8_t em[THS_SIG_MAX];
+    size_t k = key && key->type == THS_PKEY_RSA ? rsa_k(key) : 0, mlen;
+    uint32_t good;
+    if (!k || rsa_private(key, ct, ctlen, em, k)) {
+        ths_wipe(em, sizeof em);
+        return ths_fail(err, THS_ALERT_DECRYPT_ERROR, "pkcs1: decryption failed");
+    }
+    good = unpad(em, k, &mlen);
+    if (!good) {   /* the one branch: this API reports failure by design */
+        ths_wipe(em, sizeof em);
+        return ths_fail(err, THS_ALERT_DECRYPT_ERROR, "pkcs1: decryption failed");
+    }
+    memcpy(pt, em + k - mlen, mlen);
+    *ptlen = mlen;
+    ths_wipe(em, sizeof em);
+    return 0;
+}
+
+int ths_rsa_decrypt_premaster(const ths_pkey *key, ths_rng *rng, const uint8_t *ct, size_t ctlen,
+                              uint16_t client_version, uint8_t premaster[48])
+{
+    uint8_t em[THS_SIG_MAX];
+    size_t k, mlen = 0, i;
+    uint32_t good;
+    const uint8_t *m;
+
+    /* 1. random premaster R first (RFC 5246 §7.4.7.1) */
+    ths_rng_fill(rng, premaster, 48);
+    if (!key || key->type != THS_PKEY_RSA || !key->is_private)
+        return THS_ERR_ARG;
+    k = rsa_k(key);
+    if (k < 48 + 11 || k > sizeof em)
+        return THS_ERR_ARG;
+    /* 2. decrypt; a ciphertext of the wrong length or out of range (public
+     *    facts) leaves em as zeros, which fails the padding check below */
+    memset(em, 0, sizeof em);
+    if (rsa_private(key, ct, ctlen, em, k))
+        memset(em, 0, sizeof em);
+    /* 3. good = padding ok AND length == 48 AND version == client_version */
+    good = unpad(em, k, &mlen);
+    m = em + k - 48;
+    good &= ct_eq((uint32_t)mlen, 48);
+    good &= ct_eq(m[0], (uint32_t)(client_version >> 8)) & ct_eq(m[1], (uint32_t)(client_version & 0xff));
+    /* 4. select without branching */
+    for (i = 0; i < 48; i++)
+        premaster[i] = (uint8_t)((m[i] & good) | (premaster[i] & ~good));
+    ths_wipe(em, sizeof em);
+    return 0;
+}
