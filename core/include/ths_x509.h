@@ -30,7 +30,7 @@ typedef struct {
     size_t len;
     size_t offset;            /* offset of the tag byte in the outermost input */
     ths_reader body;
-} ths_der;
+} ths_asn1;
 
 /* Universal tags (X.680 §8.6) and the context tags X.509 uses. */
 enum {
@@ -53,29 +53,29 @@ enum {
 };
 
 /* Reads the next element, whatever its tag.  0 or bad_certificate. */
-int ths_der_any(ths_reader *r, ths_der *out, const char *field);
+int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field);
 /* Reads the next element and fails unless its tag is `tag`. */
-int ths_der_expect(ths_reader *r, uint8_t tag, ths_der *out, const char *field);
+int ths_asn1_expect(ths_reader *r, uint8_t tag, ths_asn1 *out, const char *field);
 /* Tag of the next element, or -1 at the end (does not fail). */
-int ths_der_peek(const ths_reader *r);
+int ths_asn1_peek(const ths_reader *r);
 /* An INTEGER element's contents checked for minimal encoding (X.690 §8.3.2);
  * fails on negative values when !allow_negative. */
-int ths_der_integer(ths_reader *r, ths_der *out, int allow_negative, const char *field);
+int ths_asn1_integer(ths_reader *r, ths_asn1 *out, int allow_negative, const char *field);
 /* A non-negative INTEGER that fits in a long (version, pathLen, saltLength). */
-int ths_der_small_uint(ths_reader *r, long max, long *value, const char *field);
+int ths_asn1_small_uint(ths_reader *r, long max, long *value, const char *field);
 /* BOOLEAN in DER form: 0x00 or 0xFF (X.690 §11.1). */
-int ths_der_boolean(ths_reader *r, int *value, const char *field);
+int ths_asn1_boolean(ths_reader *r, int *value, const char *field);
 /* BIT STRING: *bits points after the unused-bits octet; unused bits must be
  * zero (X.690 §11.2.1). */
-int ths_der_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused,
+int ths_asn1_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused,
                        const char *field);
 /* OBJECT IDENTIFIER contents, checked (minimal base-128 arcs, X.690 §8.19). */
-int ths_der_oid(ths_reader *r, ths_der *out, const char *field);
+int ths_asn1_oid(ths_reader *r, ths_asn1 *out, const char *field);
 /* Dotted text of OID contents ("1.2.840.113549.1.1.11"); "" if it does not fit. */
-void ths_der_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap);
+void ths_asn1_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap);
 /* UTCTime or GeneralizedTime in the RFC 5280 §4.1.2.5 forms
  * (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ) as Unix seconds. */
-int ths_der_time(ths_reader *r, int64_t *t, const char *field);
+int ths_asn1_time(ths_reader *r, int64_t *t, const char *field);
 
 /* ---- certificates --------------------------------------------------------- */
 

@@ -14,7 +14,7 @@
 
 #define BAD THS_ALERT_BAD_CERTIFICATE
 
-static void der_fail_sub(ths_reader *r, ths_der *out)
+static void der_fail_sub(ths_reader *r, ths_asn1 *out)
 {
     memset(out, 0, sizeof *out);
     out->body.ctx = r->ctx;
@@ -22,14 +22,14 @@ static void der_fail_sub(ths_reader *r, ths_der *out)
     out->body.failed = 1;
 }
 
-int ths_der_peek(const ths_reader *r)
+int ths_asn1_peek(const ths_reader *r)
 {
     if (r->failed || r->pos >= r->len)
         return -1;
     return r->data[r->pos];
 }
 
-int ths_der_any(ths_reader *r, ths_der *out, const char *field)
+int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field)
 {
     size_t at, left, hdr = 2, len;
     uint8_t tag, b;
@@ -85,10 +85,10 @@ int ths_der_any(ths_reader *r, ths_der *out, const char *field)
     return 0;
 }
 
-int ths_der_expect(ths_reader *r, uint8_t tag, ths_der *out, const char *field)
+int ths_asn1_expect(ths_reader *r, uint8_t tag, ths_asn1 *out, const char *field)
 {
     size_t at = r->base + r->pos;
-    int rc = ths_der_any(r, out, field);
+    int rc = ths_asn1_any(r, out, field);
     if (rc)
         return rc;
     if (out->tag != tag) {
@@ -102,9 +102,9 @@ int ths_der_expect(ths_reader *r, uint8_t tag, ths_der *out, const char *field)
     return 0;
 }
 
-int ths_der_integer(ths_reader *r, ths_der *out, int allow_negative, const char *field)
+int ths_asn1_integer(ths_reader *r, ths_asn1 *out, int allow_negative, const char *field)
 {
-    int rc = ths_der_expect(r, THS_DER_INTEGER, out, field);
+    int rc = ths_asn1_expect(r, THS_DER_INTEGER, out, field);
     if (rc)
         return rc;
     if (out->len == 0)
@@ -118,12 +118,12 @@ int ths_der_integer(ths_reader *r, ths_der *out, int allow_negative, const char 
     return 0;
 }
 
-int ths_der_small_uint(ths_reader *r, long max, long *value, const char *field)
+int ths_asn1_small_uint(ths_reader *r, long max, long *value, const char *field)
 {
-    ths_der d;
+    ths_asn1 d;
     size_t i;
     unsigned long v = 0;
-    int rc = ths_der_integer(r, &d, 0, field);
+    int rc = ths_asn1_integer(r, &d, 0, field);
     *value = 0;
     if (rc)
         return rc;
@@ -138,10 +138,10 @@ int ths_der_small_uint(ths_reader *r, long max, long *value, const char *field)
     return 0;
 }
 
-int ths_der_boolean(ths_reader *r, int *value, const char *field)
+int ths_asn1_boolean(ths_reader *r, int *value, const char *field)
 {
-    ths_der d;
-    int rc = ths_der_expect(r, THS_DER_BOOLEAN, &d, field);
+    ths_asn1 d;
+    int rc = ths_asn1_expect(r, THS_DER_BOOLEAN, &d, field);
     *value = 0;
     if (rc)
         return rc;
@@ -151,10 +151,10 @@ int ths_der_boolean(ths_reader *r, int *value, const char *field)
     return 0;
 }
 
-int ths_der_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused, const char *field)
+int ths_asn1_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused, const char *field)
 {
-    ths_der d;
-    int rc = ths_der_expect(r, THS_DER_BIT_STRING, &d, field);
+    ths_asn1 d;
+    int rc = ths_asn1_expect(r, THS_DER_BIT_STRING, &d, field);
     *bits = NULL;
     *nbytes = 0;
     *unused = 0;
@@ -173,10 +173,10 @@ int ths_der_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsi
     return 0;
 }
 
-int ths_der_oid(ths_reader *r, ths_der *out, const char *field)
+int ths_asn1_oid(ths_reader *r, ths_asn1 *out, const char *field)
 {
     size_t i;
-    int rc = ths_der_expect(r, THS_DER_OID, out, field);
+    int rc = ths_asn1_expect(r, THS_DER_OID, out, field);
     if (rc)
         return rc;
     if (out->len == 0)
@@ -191,7 +191,7 @@ int ths_der_oid(ths_reader *r, ths_der *out, const char *field)
     return 0;
 }
 
-void ths_der_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap)
+void ths_asn1_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap)
 {
     size_t i, at = 0;
     uint64_t arc = 0;
@@ -255,23 +255,23 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-int ths_der_time(ths_reader *r, int64_t *t, const char *field)
+int ths_asn1_time(ths_reader *r, int64_t *t, const char *field)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    ths_der d;
+    ths_asn1 d;
     int y, mo, da, h, mi, s, leap, rc, ylen;
     const uint8_t *p;
-    int tag = ths_der_peek(r);
+    int tag = ths_asn1_peek(r);
 
     *t = 0;
     if (tag != THS_DER_UTC_TIME && tag != THS_DER_GENERALIZED_TIME) {
-        rc = ths_der_any(r, &d, field);
+        rc = ths_asn1_any(r, &d, field);
         if (rc)
             return rc;
         return ths_rd_fail(r, BAD, "%s: expected UTCTime or GeneralizedTime, found tag 0x%02x at offset %zu",
                            field, d.tag, d.offset);
     }
-    rc = ths_der_any(r, &d, field);
+    rc = ths_asn1_any(r, &d, field);
     if (rc)
         return rc;
     ylen = d.tag == THS_DER_UTC_TIME ? 2 : 4;

@@ -27,8 +27,8 @@ int ths_x509_end(ths_reader *r, const char *field) { return end_of(r, field); }
 
 int ths_x509_parse_name(ths_reader *r, ths_span *name, int allow_empty, const char *field)
 {
-    ths_der seq;
-    int rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, field);
+    ths_asn1 seq;
+    int rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, field);
     if (rc)
         return rc;
     name->p = seq.tlv;
@@ -36,15 +36,15 @@ int ths_x509_parse_name(ths_reader *r, ths_span *name, int allow_empty, const ch
     if (seq.len == 0 && !allow_empty)
         return ths_rd_fail(r, BAD, "%s: empty name at offset %zu", field, seq.offset);
     while (ths_rd_left(&seq.body) > 0) {
-        ths_der set;
-        if ((rc = ths_der_expect(&seq.body, THS_DER_SET, &set, field)))
+        ths_asn1 set;
+        if ((rc = ths_asn1_expect(&seq.body, THS_DER_SET, &set, field)))
             return rc;
         if (set.len == 0)
             return ths_rd_fail(r, BAD, "%s: empty RDN at offset %zu", field, set.offset);
         while (ths_rd_left(&set.body) > 0) {
-            ths_der atv, oid, value;
-            if ((rc = ths_der_expect(&set.body, THS_DER_SEQUENCE, &atv, field)) ||
-                (rc = ths_der_oid(&atv.body, &oid, field)) || (rc = ths_der_any(&atv.body, &value, field)) ||
+            ths_asn1 atv, oid, value;
+            if ((rc = ths_asn1_expect(&set.body, THS_DER_SEQUENCE, &atv, field)) ||
+                (rc = ths_asn1_oid(&atv.body, &oid, field)) || (rc = ths_asn1_any(&atv.body, &value, field)) ||
                 (rc = end_of(&atv.body, field)))
                 return rc;
         }
@@ -56,14 +56,14 @@ int ths_x509_parse_name(ths_reader *r, ths_span *name, int allow_empty, const ch
 
 static int hash_alg(ths_reader *r, ths_x509_hash *h, const char *field)
 {
-    ths_der seq, oid;
+    ths_asn1 seq, oid;
     int rc;
-    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, field)) || (rc = ths_der_oid(&seq.body, &oid, field)))
+    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, field)) || (rc = ths_asn1_oid(&seq.body, &oid, field)))
         return rc;
     /* RFC 4055 §2.1: parameters NULL or absent. */
-    if (ths_der_peek(&seq.body) == THS_DER_NULL) {
-        ths_der null;
-        if ((rc = ths_der_any(&seq.body, &null, field)))
+    if (ths_asn1_peek(&seq.body) == THS_DER_NULL) {
+        ths_asn1 null;
+        if ((rc = ths_asn1_any(&seq.body, &null, field)))
             return rc;
         if (null.len)
             return ths_rd_fail(r, BAD, "%s: NULL with contents at offset %zu", field, null.offset);
@@ -82,24 +82,24 @@ static int hash_alg(ths_reader *r, ths_x509_hash *h, const char *field)
 /* RSASSA-PSS-params (RFC 4055 §3.1), every field with its default. */
 static int pss_params(ths_reader *r, ths_x509_cert *c, const char *field)
 {
-    ths_der seq, tagged;
+    ths_asn1 seq, tagged;
     int rc;
     long v;
     c->pss_hash = THS_X509_HASH_SHA1;
     c->pss_mgf_hash = THS_X509_HASH_SHA1;
     c->pss_salt_len = 20;
-    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, field)))
+    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, field)))
         return rc;
-    if (ths_der_peek(&seq.body) == 0xa0) {
-        if ((rc = ths_der_any(&seq.body, &tagged, field)) || (rc = hash_alg(&tagged.body, &c->pss_hash, field)) ||
+    if (ths_asn1_peek(&seq.body) == 0xa0) {
+        if ((rc = ths_asn1_any(&seq.body, &tagged, field)) || (rc = hash_alg(&tagged.body, &c->pss_hash, field)) ||
             (rc = end_of(&tagged.body, field)))
             return rc;
     }
-    if (ths_der_peek(&seq.body) == 0xa1) {
-        ths_der mgf, oid;
-        if ((rc = ths_der_any(&seq.body, &tagged, field)) ||
-            (rc = ths_der_expect(&tagged.body, THS_DER_SEQUENCE, &mgf, field)) ||
-            (rc = ths_der_oid(&mgf.body, &oid, field)))
+    if (ths_asn1_peek(&seq.body) == 0xa1) {
+        ths_asn1 mgf, oid;
+        if ((rc = ths_asn1_any(&seq.body, &tagged, field)) ||
+            (rc = ths_asn1_expect(&tagged.body, THS_DER_SEQUENCE, &mgf, field)) ||
+            (rc = ths_asn1_oid(&mgf.body, &oid, field)))
             return rc;
         if (!THS_OID_IS(&oid, ths_oid_mgf1))
             c->pss_mgf_hash = THS_X509_HASH_NONE;
@@ -108,14 +108,14 @@ static int pss_params(ths_reader *r, ths_x509_cert *c, const char *field)
         if ((rc = end_of(&mgf.body, field)) || (rc = end_of(&tagged.body, field)))
             return rc;
     }
-    if (ths_der_peek(&seq.body) == 0xa2) {
-        if ((rc = ths_der_any(&seq.body, &tagged, field)) || (rc = ths_der_small_uint(&tagged.body, 1024, &v, field)) ||
+    if (ths_asn1_peek(&seq.body) == 0xa2) {
+        if ((rc = ths_asn1_any(&seq.body, &tagged, field)) || (rc = ths_asn1_small_uint(&tagged.body, 1024, &v, field)) ||
             (rc = end_of(&tagged.body, field)))
             return rc;
         c->pss_salt_len = (int)v;
     }
-    if (ths_der_peek(&seq.body) == 0xa3) {
-        if ((rc = ths_der_any(&seq.body, &tagged, field)) || (rc = ths_der_small_uint(&tagged.body, 255, &v, field)) ||
+    if (ths_asn1_peek(&seq.body) == 0xa3) {
+        if ((rc = ths_asn1_any(&seq.body, &tagged, field)) || (rc = ths_asn1_small_uint(&tagged.body, 255, &v, field)) ||
             (rc = end_of(&tagged.body, field)))
             return rc;
         if (v != 1) /* trailerFieldBC */
@@ -124,9 +124,9 @@ static int pss_params(ths_reader *r, ths_x509_cert *c, const char *field)
     return end_of(&seq.body, field);
 }
 
-static int sig_alg(ths_reader *r, ths_x509_cert *c, ths_der *whole, const char *field)
+static int sig_alg(ths_reader *r, ths_x509_cert *c, ths_asn1 *whole, const char *field)
 {
-    ths_der oid;
+    ths_asn1 oid;
     int rc, params, null_params = 0;
     static const struct {
         const uint8_t *oid;
@@ -146,7 +146,7 @@ static int sig_alg(ths_reader *r, ths_x509_cert *c, ths_der *whole, const char *
     };
     size_t i;
 
-    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, whole, field)) || (rc = ths_der_oid(&whole->body, &oid, field)))
+    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, whole, field)) || (rc = ths_asn1_oid(&whole->body, &oid, field)))
         return rc;
     c->sig_alg_oid.p = oid.val;
     c->sig_alg_oid.n = oid.len;
@@ -159,8 +159,8 @@ static int sig_alg(ths_reader *r, ths_x509_cert *c, ths_der *whole, const char *
     }
     params = ths_rd_left(&whole->body) > 0;
     if (params) {
-        ths_der p;
-        if ((rc = ths_der_any(&whole->body, &p, field)) || (rc = end_of(&whole->body, field)))
+        ths_asn1 p;
+        if ((rc = ths_asn1_any(&whole->body, &p, field)) || (rc = end_of(&whole->body, field)))
             return rc;
         null_params = p.tag == THS_DER_NULL && p.len == 0;
     }
@@ -196,18 +196,18 @@ static int bit_length(const uint8_t *p, size_t n)
 static int spki(ths_reader *r, ths_x509_cert *c)
 {
     static const char *F = "tbs.subjectPublicKeyInfo";
-    ths_der seq, alg, oid;
+    ths_asn1 seq, alg, oid;
     const uint8_t *key;
     size_t keylen;
     unsigned unused;
     int rc;
 
-    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, F)))
+    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, F)))
         return rc;
     c->spki.p = seq.tlv;
     c->spki.n = seq.tlv_len;
-    if ((rc = ths_der_expect(&seq.body, THS_DER_SEQUENCE, &alg, "tbs.subjectPublicKeyInfo.algorithm")) ||
-        (rc = ths_der_oid(&alg.body, &oid, "tbs.subjectPublicKeyInfo.algorithm")))
+    if ((rc = ths_asn1_expect(&seq.body, THS_DER_SEQUENCE, &alg, "tbs.subjectPublicKeyInfo.algorithm")) ||
+        (rc = ths_asn1_oid(&alg.body, &oid, "tbs.subjectPublicKeyInfo.algorithm")))
         return rc;
     c->key_alg_oid.p = oid.val;
     c->key_alg_oid.n = oid.len;
@@ -217,25 +217,25 @@ static int spki(ths_reader *r, ths_x509_cert *c)
         c->key_type = THS_X509_KEY_RSA;
         /* RFC 3279 §2.3.1: NULL; RFC 4055 §1.2: id-RSASSA-PSS params optional. */
         if (ths_rd_left(&alg.body) > 0) {
-            ths_der p;
-            if ((rc = ths_der_any(&alg.body, &p, "tbs.subjectPublicKeyInfo.algorithm.parameters")))
+            ths_asn1 p;
+            if ((rc = ths_asn1_any(&alg.body, &p, "tbs.subjectPublicKeyInfo.algorithm.parameters")))
                 return rc;
             if (THS_OID_IS(&oid, ths_oid_rsa_encryption) && (p.tag != THS_DER_NULL || p.len))
                 return ths_rd_fail(r, BAD, "tbs.subjectPublicKeyInfo.algorithm.parameters: not NULL at offset %zu",
                                    p.offset);
         }
     } else if (THS_OID_IS(&oid, ths_oid_ec_public_key)) {
-        ths_der curve;
+        ths_asn1 curve;
         c->key_type = THS_X509_KEY_EC;
         /* RFC 5480 §2.1.1: namedCurve only (implicit/specified curves are
          * refused by RFC 5480's profile; we keep them parseable but unknown). */
-        if (ths_der_peek(&alg.body) == THS_DER_OID) {
-            if ((rc = ths_der_oid(&alg.body, &curve, "tbs.subjectPublicKeyInfo.algorithm.namedCurve")))
+        if (ths_asn1_peek(&alg.body) == THS_DER_OID) {
+            if ((rc = ths_asn1_oid(&alg.body, &curve, "tbs.subjectPublicKeyInfo.algorithm.namedCurve")))
                 return rc;
             if (THS_OID_IS(&curve, ths_oid_p256)) c->curve = 23, c->key_bits = 256;
             else if (THS_OID_IS(&curve, ths_oid_p384)) c->curve = 24, c->key_bits = 384;
             else if (THS_OID_IS(&curve, ths_oid_p521)) c->curve = 25, c->key_bits = 521;
-        } else if ((rc = ths_der_any(&alg.body, &curve, "tbs.subjectPublicKeyInfo.algorithm.parameters"))) {
+        } else if ((rc = ths_asn1_any(&alg.body, &curve, "tbs.subjectPublicKeyInfo.algorithm.parameters"))) {
             return rc;
         }
     } else if (THS_OID_IS(&oid, ths_oid_ed25519)) {
@@ -243,13 +243,13 @@ static int spki(ths_reader *r, ths_x509_cert *c)
         c->key_bits = 256;
         /* RFC 8410 §3: parameters absent (checked by end_of below). */
     } else if (ths_rd_left(&alg.body) > 0) {
-        ths_der p;
-        if ((rc = ths_der_any(&alg.body, &p, "tbs.subjectPublicKeyInfo.algorithm.parameters")))
+        ths_asn1 p;
+        if ((rc = ths_asn1_any(&alg.body, &p, "tbs.subjectPublicKeyInfo.algorithm.parameters")))
             return rc;
     }
     if ((rc = end_of(&alg.body, "tbs.subjectPublicKeyInfo.algorithm")))
         return rc;
-    if ((rc = ths_der_bit_string(&seq.body, &key, &keylen, &unused, "tbs.subjectPublicKeyInfo.subjectPublicKey")) ||
+    if ((rc = ths_asn1_bit_string(&seq.body, &key, &keylen, &unused, "tbs.subjectPublicKeyInfo.subjectPublicKey")) ||
         (rc = end_of(&seq.body, F)))
         return rc;
     if (c->key_type != THS_X509_KEY_UNKNOWN && unused)
@@ -258,12 +258,12 @@ static int spki(ths_reader *r, ths_x509_cert *c)
     if (c->key_type == THS_X509_KEY_RSA) {
         /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
         ths_reader kr;
-        ths_der rsa, n, e;
+        ths_asn1 rsa, n, e;
         ths_rd_init(&kr, key, keylen, r->ctx, r->err);
         kr.base = r->base + (size_t)(key - r->data);
-        if ((rc = ths_der_expect(&kr, THS_DER_SEQUENCE, &rsa, "tbs.subjectPublicKeyInfo.RSAPublicKey")) ||
-            (rc = ths_der_integer(&rsa.body, &n, 0, "tbs.subjectPublicKeyInfo.RSAPublicKey.modulus")) ||
-            (rc = ths_der_integer(&rsa.body, &e, 0, "tbs.subjectPublicKeyInfo.RSAPublicKey.publicExponent")) ||
+        if ((rc = ths_asn1_expect(&kr, THS_DER_SEQUENCE, &rsa, "tbs.subjectPublicKeyInfo.RSAPublicKey")) ||
+            (rc = ths_asn1_integer(&rsa.body, &n, 0, "tbs.subjectPublicKeyInfo.RSAPublicKey.modulus")) ||
+            (rc = ths_asn1_integer(&rsa.body, &e, 0, "tbs.subjectPublicKeyInfo.RSAPublicKey.publicExponent")) ||
             (rc = end_of(&rsa.body, "tbs.subjectPublicKeyInfo.RSAPublicKey")) ||
             (rc = end_of(&kr, "tbs.subjectPublicKeyInfo.RSAPublicKey"))) {
             r->failed = 1;
@@ -289,13 +289,13 @@ static int spki(ths_reader *r, ths_x509_cert *c)
 
 /* ---- Certificate (RFC 5280 §4.1) ---- */
 
-static int tbs(ths_reader *r, ths_x509_cert *c, ths_der *tbs_alg)
+static int tbs(ths_reader *r, ths_x509_cert *c, ths_asn1 *tbs_alg)
 {
-    ths_der seq, serial, validity;
+    ths_asn1 seq, serial, validity;
     ths_reader *b;
     int rc;
 
-    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs")))
+    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs")))
         return rc;
     c->tbs.p = seq.tlv;
     c->tbs.n = seq.tlv_len;
@@ -303,16 +303,16 @@ static int tbs(ths_reader *r, ths_x509_cert *c, ths_der *tbs_alg)
 
     /* version [0] EXPLICIT Version DEFAULT v1 */
     c->version = 1;
-    if (ths_der_peek(b) == 0xa0) {
-        ths_der v;
+    if (ths_asn1_peek(b) == 0xa0) {
+        ths_asn1 v;
         long n;
-        if ((rc = ths_der_any(b, &v, "tbs.version")) || (rc = ths_der_small_uint(&v.body, 2, &n, "tbs.version")) ||
+        if ((rc = ths_asn1_any(b, &v, "tbs.version")) || (rc = ths_asn1_small_uint(&v.body, 2, &n, "tbs.version")) ||
             (rc = end_of(&v.body, "tbs.version")))
             return rc;
         c->version = (int)n + 1;
     }
     /* serialNumber: positive, at most 20 octets (§4.1.2.2) */
-    if ((rc = ths_der_integer(b, &serial, 0, "tbs.serialNumber")))
+    if ((rc = ths_asn1_integer(b, &serial, 0, "tbs.serialNumber")))
         return rc;
     if (serial.len > 21 || (serial.len == 21 && serial.val[0] != 0))
         return ths_rd_fail(r, BAD, "tbs.serialNumber: %zu octets (max 20) at offset %zu", serial.len, serial.offset);
@@ -323,9 +323,9 @@ static int tbs(ths_reader *r, ths_x509_cert *c, ths_der *tbs_alg)
         return rc;
     if ((rc = ths_x509_parse_name(b, &c->issuer, 0, "tbs.issuer")))
         return rc;
-    if ((rc = ths_der_expect(b, THS_DER_SEQUENCE, &validity, "tbs.validity")) ||
-        (rc = ths_der_time(&validity.body, &c->not_before, "tbs.validity.notBefore")) ||
-        (rc = ths_der_time(&validity.body, &c->not_after, "tbs.validity.notAfter")) ||
+    if ((rc = ths_asn1_expect(b, THS_DER_SEQUENCE, &validity, "tbs.validity")) ||
+        (rc = ths_asn1_time(&validity.body, &c->not_before, "tbs.validity.notBefore")) ||
+        (rc = ths_asn1_time(&validity.body, &c->not_after, "tbs.validity.notAfter")) ||
         (rc = end_of(&validity.body, "tbs.validity")))
         return rc;
     /* §4.1.2.6: the subject may be empty (then subjectAltName is critical). */
@@ -334,24 +334,24 @@ static int tbs(ths_reader *r, ths_x509_cert *c, ths_der *tbs_alg)
     if ((rc = spki(b, c)))
         return rc;
     /* issuerUniqueID [1], subjectUniqueID [2]: v2 or v3 only (§4.1.2.8) */
-    if (ths_der_peek(b) == 0x81 || ths_der_peek(b) == 0xa1) {
-        ths_der u;
-        if ((rc = ths_der_any(b, &u, "tbs.issuerUniqueID")))
+    if (ths_asn1_peek(b) == 0x81 || ths_asn1_peek(b) == 0xa1) {
+        ths_asn1 u;
+        if ((rc = ths_asn1_any(b, &u, "tbs.issuerUniqueID")))
             return rc;
         if (c->version < 2)
             return ths_rd_fail(r, BAD, "tbs.issuerUniqueID: in a v1 certificate at offset %zu", u.offset);
     }
-    if (ths_der_peek(b) == 0x82 || ths_der_peek(b) == 0xa2) {
-        ths_der u;
-        if ((rc = ths_der_any(b, &u, "tbs.subjectUniqueID")))
+    if (ths_asn1_peek(b) == 0x82 || ths_asn1_peek(b) == 0xa2) {
+        ths_asn1 u;
+        if ((rc = ths_asn1_any(b, &u, "tbs.subjectUniqueID")))
             return rc;
         if (c->version < 2)
             return ths_rd_fail(r, BAD, "tbs.subjectUniqueID: in a v1 certificate at offset %zu", u.offset);
     }
     /* extensions [3] EXPLICIT: v3 only (§4.1.2.9) */
-    if (ths_der_peek(b) == 0xa3) {
-        ths_der x;
-        if ((rc = ths_der_any(b, &x, "tbs.extensions")))
+    if (ths_asn1_peek(b) == 0xa3) {
+        ths_asn1 x;
+        if ((rc = ths_asn1_any(b, &x, "tbs.extensions")))
             return rc;
         if (c->version != 3)
             return ths_rd_fail(r, BAD, "tbs.extensions: in a v%d certificate at offset %zu", c->version, x.offset);
@@ -364,7 +364,7 @@ static int tbs(ths_reader *r, ths_x509_cert *c, ths_der *tbs_alg)
 int ths_x509_parse(ths_x509_cert *c, const uint8_t *der, size_t len, ths_error *err)
 {
     ths_reader r;
-    ths_der cert, tbs_alg, alg;
+    ths_asn1 cert, tbs_alg, alg;
     ths_x509_cert sig_alg_copy;
     unsigned unused;
     size_t siglen;
@@ -373,7 +373,7 @@ int ths_x509_parse(ths_x509_cert *c, const uint8_t *der, size_t len, ths_error *
     memset(c, 0, sizeof *c);
     c->path_len = -1;
     ths_rd_init(&r, der, len, "certificate", err);
-    if ((rc = ths_der_expect(&r, THS_DER_SEQUENCE, &cert, "Certificate")) || (rc = end_of(&r, "Certificate")))
+    if ((rc = ths_asn1_expect(&r, THS_DER_SEQUENCE, &cert, "Certificate")) || (rc = end_of(&r, "Certificate")))
         goto out;
     c->der.p = cert.tlv;
     c->der.n = cert.tlv_len;
@@ -388,7 +388,7 @@ int ths_x509_parse(ths_x509_cert *c, const uint8_t *der, size_t len, ths_error *
                          alg.offset);
         goto out;
     }
-    if ((rc = ths_der_bit_string(&cert.body, &c->sig.p, &siglen, &unused, "signatureValue")))
+    if ((rc = ths_asn1_bit_string(&cert.body, &c->sig.p, &siglen, &unused, "signatureValue")))
         goto out;
     c->sig.n = siglen;
     if (unused) {
