@@ -279,4 +279,10 @@ int ths_x509_verify_chain(const ths_x509_cert *const *chain, size_t nchain,
  * does not verify), unsupported_certificate (algorithm or key). */
 int ths_x509_check_signature(const ths_x509_cert *c, const ths_x509_cert *issuer, ths_error *err);
 
+/* The certificate's public key as a crypto-area key (ths_pkey.h); an
+ * id-RSASSA-PSS key is read as the RSA key it is.  0 or
+ * unsupported_certificate; on failure *key is freed. */
+struct ths_pkey;
+int ths_x509_public_key(const ths_x509_cert *c, struct ths_pkey *key, ths_error *err);
+
 #endif

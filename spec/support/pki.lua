@@ -6,7 +6,8 @@
 -- `files` maps a name to a PEM file path.  Keys: <name>.key next to each
 -- certificate that has one (files.leaf_key, files.rsa_leaf_key, ...).
 --
---   root, root_key        EC P-256 root CA "tlshs Test Root" (2020..2040)
+--   root, root_key        EC P-256 root CA "tlshs Test Root"
+--                         (CAs are valid 2000..2060, leaves 2020..2040 unless said)
 --   inter, inter_key      EC P-256 intermediate CA, signed by root
 --   leaf, leaf_key        EC P-256 leaf, SAN example.com + www.example.com,
 --                         keyUsage digitalSignature, EKU serverAuth+clientAuth
@@ -64,7 +65,8 @@ local function read(path)
   return d
 end
 
-local VALID = { "20200101000000Z", "20400101000000Z" }
+local VALID = { "20200101000000Z", "20400101000000Z" }      -- leaves
+local CA_VALID = { "20000101000000Z", "20600101000000Z" }   -- CAs (notAfter a GeneralizedTime)
 
 local EXTENSIONS = [[
 [ v3_ca ]
@@ -229,17 +231,17 @@ function pki.generate(dir)
   end
 
   -- CAs
-  issue("root", csr("root", key("root"), "/O=tlshs/CN=tlshs Test Root"), "v3_ca")
-  issue("inter", csr("inter", key("inter"), "/O=tlshs/CN=tlshs Test Intermediate"), "v3_ca", "root")
-  issue("no_ca_inter", csr("no_ca_inter", key("no_ca_inter"), "/CN=tlshs Not A CA"), "v3_not_ca", "root")
+  issue("root", csr("root", key("root"), "/O=tlshs/CN=tlshs Test Root"), "v3_ca", nil, CA_VALID)
+  issue("inter", csr("inter", key("inter"), "/O=tlshs/CN=tlshs Test Intermediate"), "v3_ca", "root", CA_VALID)
+  issue("no_ca_inter", csr("no_ca_inter", key("no_ca_inter"), "/CN=tlshs Not A CA"), "v3_not_ca", "root", CA_VALID)
   issue("nocertsign_inter", csr("nocertsign_inter", key("nocertsign_inter"), "/CN=tlshs No CertSign"),
-        "v3_ca_nocertsign", "root")
+        "v3_ca_nocertsign", "root", CA_VALID)
   issue("pathlen_inter1", csr("pathlen_inter1", key("pathlen_inter1"), "/CN=tlshs PathLen0"),
-        "v3_ca_pathlen0", "root")
+        "v3_ca_pathlen0", "root", CA_VALID)
   issue("pathlen_inter2", csr("pathlen_inter2", key("pathlen_inter2"), "/CN=tlshs Below PathLen0"),
-        "v3_ca", "pathlen_inter1")
+        "v3_ca", "pathlen_inter1", CA_VALID)
   issue("p384_inter", csr("p384_inter", key("p384_inter", "P-384"), "/CN=tlshs P-384 Intermediate"),
-        "v3_ca", "root", nil, " -md sha384")
+        "v3_ca", "root", CA_VALID, " -md sha384")
 
   -- Leaves share one key and one request where the subject is the same.
   local lkey = key("leaf")
@@ -261,7 +263,7 @@ function pki.generate(dir)
         "p384_inter", nil, " -md sha384")
 
   -- RSA: a root, a PKCS#1 v1.5 leaf and an RSASSA-PSS leaf.
-  issue("rsa_root", csr("rsa_root", key("rsa_root", "rsa"), "/O=tlshs/CN=tlshs RSA Root"), "v3_ca")
+  issue("rsa_root", csr("rsa_root", key("rsa_root", "rsa"), "/O=tlshs/CN=tlshs RSA Root"), "v3_ca", nil, CA_VALID)
   local rcsr = csr("rsa_leaf", key("rsa_leaf", "rsa"), "/CN=example.com")
   issue("rsa_leaf", rcsr, "leaf_rsa", "rsa_root")
   issue("pss_leaf", rcsr, "leaf_rsa", "rsa_root", nil,
@@ -302,7 +304,7 @@ pki.cases = {
   { name = "GeneralizedTime notAfter", leaf = "long_lived", untrusted = "untrusted", root = "root",
     time = 2450000000 },
   { name = "chain checked after the root expired", leaf = "leaf", untrusted = "untrusted", root = "root",
-    time = 2300000000, expect = "certificate_expired" },
+    time = 2900000000, expect = "certificate_expired" },
   { name = "wrong host", leaf = "wrong_host", untrusted = "untrusted", root = "root", host = "example.com",
     expect = "bad_certificate" },
   { name = "wildcard matches one label", leaf = "wildcard", untrusted = "untrusted", root = "root",
