@@ -69,6 +69,7 @@ int tlshs_verify_chain(lua_State *L)
     memset(&o, 0, sizeof o);
     memset(&err, 0, sizeof err);
     o.now = (int64_t)time(NULL);
+    lua_settop(L, 3); /* opts stays at 3 below the scratch arrays */
     chain = cert_array(L, 1, &nchain, "chain");
     anchors = cert_array(L, 2, &nanchors, "anchors");
     if (!lua_isnoneornil(L, 3)) {

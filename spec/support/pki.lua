@@ -291,7 +291,7 @@ end
 pki.cases = {
   { name = "good chain", leaf = "leaf", untrusted = "untrusted", root = "root", host = "example.com" },
   { name = "good chain, second name", leaf = "leaf", untrusted = "untrusted", root = "root",
-    host = "WWW.Example.COM." },
+    host = "WWW.Example.COM" },
   { name = "no host check", leaf = "leaf", untrusted = "untrusted", root = "root" },
   { name = "server purpose", leaf = "leaf", untrusted = "untrusted", root = "root", host = "example.com",
     purpose = "server" },
@@ -348,5 +348,83 @@ pki.cases = {
     key_usage = "key_encipherment" },
   { name = "RSASSA-PSS signed leaf", leaf = "pss_leaf", root = "rsa_root", host = "example.com" },
 }
+
+-- ---- a small DER builder, for certificates no CA would sign -------------
+-- pki.der.tlv(tag, body), seq(...), set(...), oid("1.2.3"), int(bytes),
+-- utc("YYMMDDHHMMSSZ"), gen("YYYYMMDDHHMMSSZ"), utf8(s), octets(s), bits(s)
+local der = {}
+pki.der = der
+
+local function der_len(n)
+  if n < 128 then return string.char(n) end
+  if n < 256 then return "\129" .. string.char(n) end
+  return "\130" .. string.char(math.floor(n / 256), n % 256)
+end
+
+function der.tlv(tag, body) return string.char(tag) .. der_len(#body) .. body end
+function der.seq(...) return der.tlv(0x30, table.concat({ ... })) end
+function der.set(...) return der.tlv(0x31, table.concat({ ... })) end
+function der.int(bytes) return der.tlv(0x02, bytes) end
+function der.utc(s) return der.tlv(0x17, s) end
+function der.gen(s) return der.tlv(0x18, s) end
+function der.utf8(s) return der.tlv(0x0c, s) end
+function der.octets(s) return der.tlv(0x04, s) end
+function der.bits(s) return der.tlv(0x03, "\0" .. s) end
+
+local function base128(n)
+  local out = string.char(n % 128)
+  n = math.floor(n / 128)
+  while n > 0 do
+    out = string.char(128 + n % 128) .. out
+    n = math.floor(n / 128)
+  end
+  return out
+end
+
+function der.oid(dotted)
+  local arcs = {}
+  for a in dotted:gmatch("%d+") do arcs[#arcs + 1] = tonumber(a) end
+  local body = base128(arcs[1] * 40 + arcs[2])
+  for i = 3, #arcs do body = body .. base128(arcs[i]) end
+  return der.tlv(0x06, body)
+end
+
+function der.name(cn) return der.seq(der.set(der.seq(der.oid("2.5.4.3"), der.utf8(cn)))) end
+
+-- One extension: { oid = "2.5.29.17", critical = true, value = <DER> }.
+function der.ext(e)
+  return der.seq(der.oid(e.oid), e.critical and der.tlv(0x01, "\255") or "", der.octets(e.value))
+end
+
+-- subjectAltName value from { "dns:a.example", "ip:<4 or 16 raw bytes>" }.
+function der.san(list)
+  local parts = {}
+  for _, item in ipairs(list) do
+    local kind, v = item:match("^(%a+):(.*)$")
+    parts[#parts + 1] = der.tlv(kind == "ip" and 0x87 or 0x82, v)
+  end
+  return der.seq(table.concat(parts))
+end
+
+-- An (unsigned: the signature is filler) X.509 v3 certificate; every field
+-- can be overridden with raw DER: version, serial, sigalg, issuer, validity,
+-- subject, spki, extensions (list of der.ext strings or nil), signature.
+function pki.build_cert(o)
+  o = o or {}
+  local sigalg = o.sigalg or der.seq(der.oid("1.2.840.10045.4.3.2"))
+  local spki = o.spki or der.seq(der.seq(der.oid("1.2.840.10045.2.1"), der.oid("1.2.840.10045.3.1.7")),
+                                 der.bits("\4" .. string.rep("\1", 64)))
+  local exts = ""
+  if o.extensions then exts = der.tlv(0xa3, der.seq(table.concat(o.extensions))) end
+  local tbs = der.seq(o.version or der.tlv(0xa0, der.int("\2")),
+                      o.serial or der.int("\1"),
+                      sigalg,
+                      o.issuer or der.name("Test CA"),
+                      o.validity or der.seq(der.utc("200101000000Z"), der.utc("400101000000Z")),
+                      o.subject or der.name("test"),
+                      spki,
+                      exts)
+  return der.seq(tbs, o.outer_sigalg or sigalg, o.signature or der.bits(string.rep("\7", 70)))
+end
 
 return pki
