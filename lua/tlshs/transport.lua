@@ -85,6 +85,9 @@ if not coroutine.isyieldable then
   end
 end
 
+local unpack = unpack or table.unpack
+local function pack(...) return { n = select("#", ...), ... } end
+
 -- Runs each function in its own coroutine, round robin, until all return.
 -- A deadlock makes the waiting receives return nil, "timeout" instead of
 -- hanging. Raises the first error a function raised; else returns, per
@@ -98,14 +101,14 @@ function transport.run(...)
   while alive > 0 do
     for i, co in ipairs(cos) do
       if coroutine.status(co) == "suspended" then
-        local res = { coroutine.resume(co) }
+        local res = pack(coroutine.resume(co))
         if not res[1] then
           stalled = false
           error(res[2], 0)
         end
         if coroutine.status(co) == "dead" then
-          table.remove(res, 1)
-          results[i] = res
+          -- what the function returned, nils included (n = how many)
+          results[i] = pack(unpack(res, 2, res.n))
           alive = alive - 1
         end
       end
