@@ -73,3 +73,6 @@ deps:
 
 clean:
 	rm -rf build $(MOD54)
+
+# Each area adds its own targets (fuzz, bench, nginx, ...) in mk/<area>.mk.
+-include mk/*.mk
