@@ -67,7 +67,8 @@ local function www_page(conn)
 end
 
 local function serve(sock)
-  local peer = table.concat({ sock:getpeername() }, ":")
+  local ip, port = sock:getpeername()
+  local peer = tostring(ip) .. ":" .. tostring(port)
   local conn = tlshs.server.wrap(loop:wrap(sock, timeout), options)
   local ok, herr, detail = conn:handshake()
   if not ok then

@@ -200,8 +200,8 @@ function Flow:next_event()
   if ev.kind == "alert" then
     self.received_alert = ev.alert
     self.tracer:alert("received", ev.alert)
-    if ev.alert.description == 0 then -- close_notify
-      self.transport_dead = true
+    if ev.alert.description == 0 then -- close_notify; we answer it in close()
+      self.peer_closed = true
       return nil, "closed", "the " .. self.peer_role .. " sent close_notify"
     end
     if ev.alert.level == 2 then
@@ -288,6 +288,7 @@ end
 
 function Flow:send(data)
   if not self.established then return nil, "handshake not done" end
+  self.tracer:application_data("sent", #data)
   local ok, err, detail = self:send_records(CT.application_data, data)
   if not ok then return nil, err, detail end
   return #data
@@ -303,6 +304,7 @@ function Flow:fill()
       return nil, err, detail
     end
     if ev.kind == "application_data" then
+      self.tracer:application_data("received", #ev.data)
       if #ev.data > 0 then
         self.appbuf = self.appbuf .. ev.data
         return true
@@ -329,62 +331,57 @@ function Flow:on_post_handshake(ev)
   return nil, "unexpected_message", "handshake message after the handshake: " .. tostring(msg and msg.msg_type)
 end
 
+-- Reads records until ready(buffered data) holds; on failure returns nil,
+-- err and hands over what was buffered.
+local function fill_until(self, ready)
+  self.appbuf = self.appbuf or ""
+  while not ready(self.appbuf) do
+    local ok, err = self:fill()
+    if not ok then
+      local partial = self.appbuf
+      self.appbuf = ""
+      return nil, err, partial
+    end
+  end
+  return true
+end
+
+local function take(self, n)
+  local out = self.appbuf:sub(1, n)
+  self.appbuf = self.appbuf:sub(n + 1)
+  return out
+end
+
 -- receive(n | "*l" | "*a") like LuaSocket: data, or nil, err, partial.
 function Flow:receive(pattern)
   if not self.established then return nil, "handshake not done", "" end
-  self.appbuf = self.appbuf or ""
   pattern = pattern or "*l"
   if type(pattern) == "number" then
-    while #self.appbuf < pattern do
-      local ok, err = self:fill()
-      if not ok then
-        local partial = self.appbuf
-        self.appbuf = ""
-        return nil, err, partial
-      end
-    end
-    local out = self.appbuf:sub(1, pattern)
-    self.appbuf = self.appbuf:sub(pattern + 1)
-    return out
+    local ok, err, partial = fill_until(self, function(buf) return #buf >= pattern end)
+    if not ok then return nil, err, partial end
+    return take(self, pattern)
   elseif pattern == "*a" or pattern == "a" then
-    while true do
-      local ok, err = self:fill()
-      if not ok then
-        local out = self.appbuf
-        self.appbuf = ""
-        if err == "closed" then return out end
-        return nil, err, out
-      end
-    end
+    local _, err, all = fill_until(self, function() return false end)
+    if err == "closed" then return all end
+    return nil, err, all
   else -- a line, without its CR LF
-    while not self.appbuf:find("\n", 1, true) do
-      local ok, err = self:fill()
-      if not ok then
-        local partial = self.appbuf
-        self.appbuf = ""
-        return nil, err, partial
-      end
-    end
-    local line, rest = self.appbuf:match("^([^\n]*)\n(.*)$")
-    self.appbuf = rest
-    return (line:gsub("\r$", ""))
+    local ok, err, partial = fill_until(self, function(buf) return buf:find("\n", 1, true) end)
+    if not ok then return nil, err, partial end
+    local line = take(self, self.appbuf:find("\n", 1, true))
+    return (line:gsub("\r?\n$", ""))
   end
 end
 
 -- Whatever application data is there, at least one byte: data | nil, err.
 function Flow:receive_any()
   if not self.established then return nil, "handshake not done" end
-  self.appbuf = self.appbuf or ""
-  if #self.appbuf == 0 then
-    local ok, err, detail = self:fill()
-    if not ok then return nil, err, detail end
-  end
-  local out = self.appbuf
-  self.appbuf = ""
-  return out
+  local ok, err, detail = fill_until(self, function(buf) return #buf > 0 end)
+  if not ok then return nil, err, detail end
+  return take(self, #self.appbuf)
 end
 
--- Sends close_notify (RFC 5246 §7.2.1) and closes the transport.
+-- Sends close_notify (RFC 5246 §7.2.1: also in answer to the peer's) and
+-- closes the transport.
 function Flow:close()
   if self.established and not self.transport_dead and not self.transport_closed then
     self:send_alert("warning", "close_notify")
