@@ -236,12 +236,9 @@ function Client:receive_certificate()
   if #m.certificate_list == 0 then
     return nil, "decode_error", "certificate.certificate_list: the server sent no certificate"
   end
-  local chain = {}
-  for i, der in ipairs(m.certificate_list) do
-    local cert, cerr, cdetail = core.parse_certificate(der)
-    if not cert then return nil, cerr, string.format("certificate_list[%d]: %s", i, tostring(cdetail)) end
-    chain[i] = cert
-  end
+  local chain
+  chain, err, detail = self:parse_certificates(m)
+  if not chain then return nil, err, detail end
   self.peer_certificates = chain
   local ok
   ok, err, detail = self:verify_server_certificate(chain)
@@ -358,15 +355,6 @@ function Client:send_certificate_verify()
   return self:send_handshake { msg_type = "certificate_verify", signature_algorithm = self.client_scheme, signature = sig }
 end
 
-function Client:send_change_cipher_spec()
-  return self:write_change_cipher_spec()
-end
-
-function Client:send_finished()
-  self.client_verify_data = keys.verify_data(self.suite.prf, self.master_secret, "client finished", self.transcript:digest())
-  return self:send_handshake { msg_type = "finished", verify_data = self.client_verify_data }
-end
-
 ---------------------------------------------------------------------------
 -- The server's last flight
 ---------------------------------------------------------------------------
@@ -376,21 +364,6 @@ function Client:receive_new_session_ticket()
   local m, err, detail = self:expect("new_session_ticket")
   if not m then return nil, err, detail end
   if #m.ticket > 0 then self.ticket, self.ticket_lifetime = m.ticket, m.ticket_lifetime_hint end
-  return true
-end
-
-function Client:receive_change_cipher_spec()
-  return self:read_change_cipher_spec()
-end
-
-function Client:receive_finished()
-  local expected = keys.verify_data(self.suite.prf, self.master_secret, "server finished", self.transcript:digest())
-  local m, err, detail = self:expect("finished")
-  if not m then return nil, err, detail end
-  if not core.equal(m.verify_data, expected) then
-    return nil, "decrypt_error", "finished.verify_data: does not match the transcript"
-  end
-  self.server_verify_data = m.verify_data
   return true
 end
 

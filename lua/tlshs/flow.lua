@@ -265,6 +265,49 @@ function Flow:send_alert(level, description)
   return self.records:send_alert(alert.level, alert.description)
 end
 
+-- The peer's certificate_list as certificate objects (leaf first).
+function Flow:parse_certificates(m)
+  local chain = {}
+  for i, der in ipairs(m.certificate_list) do
+    local cert, err, detail = core.parse_certificate(der)
+    if not cert then return nil, err, string.format("certificate_list[%d]: %s", i, tostring(detail)) end
+    chain[i] = cert
+  end
+  return chain
+end
+
+---------------------------------------------------------------------------
+-- Steps both sides share: ChangeCipherSpec and Finished (RFC 5246 §7.4.9;
+-- our Finished is labelled with our role, the peer's with its role)
+---------------------------------------------------------------------------
+
+function Flow:send_change_cipher_spec()
+  return self:write_change_cipher_spec()
+end
+
+function Flow:receive_change_cipher_spec()
+  return self:read_change_cipher_spec()
+end
+
+function Flow:send_finished()
+  local verify_data = keys.verify_data(self.suite.prf, self.master_secret, self.role .. " finished",
+    self.transcript:digest())
+  self[self.role .. "_verify_data"] = verify_data
+  return self:send_handshake { msg_type = "finished", verify_data = verify_data }
+end
+
+function Flow:receive_finished()
+  local expected = keys.verify_data(self.suite.prf, self.master_secret, self.peer_role .. " finished",
+    self.transcript:digest())
+  local m, err, detail = self:expect("finished")
+  if not m then return nil, err, detail end
+  if not core.equal(m.verify_data, expected) then
+    return nil, "decrypt_error", "finished.verify_data: does not match the transcript"
+  end
+  self[self.peer_role .. "_verify_data"] = m.verify_data
+  return true
+end
+
 -- Derives the record keys from the master secret and prepares both
 -- directions (activated at each ChangeCipherSpec); appends to the key log.
 function Flow:install_keys()

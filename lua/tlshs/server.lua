@@ -327,12 +327,9 @@ function Server:receive_client_certificate()
     end
     return true
   end
-  local chain = {}
-  for i, der in ipairs(m.certificate_list) do
-    local cert, cerr, cdetail = core.parse_certificate(der)
-    if not cert then return nil, cerr, string.format("certificate_list[%d]: %s", i, tostring(cdetail)) end
-    chain[i] = cert
-  end
+  local chain
+  chain, err, detail = self:parse_certificates(m)
+  if not chain then return nil, err, detail end
   if self.opts.cafile then
     local anchors, aerr = credentials.anchors(self.opts.cafile)
     if not anchors then return nil, "internal_error", aerr end
@@ -375,21 +372,6 @@ function Server:receive_certificate_verify()
   return true
 end
 
-function Server:receive_change_cipher_spec()
-  return self:read_change_cipher_spec()
-end
-
-function Server:receive_finished()
-  local expected = keys.verify_data(self.suite.prf, self.master_secret, "client finished", self.transcript:digest())
-  local m, err, detail = self:expect("finished")
-  if not m then return nil, err, detail end
-  if not core.equal(m.verify_data, expected) then
-    return nil, "decrypt_error", "finished.verify_data: does not match the transcript"
-  end
-  self.client_verify_data = m.verify_data
-  return true
-end
-
 ---------------------------------------------------------------------------
 -- Our last flight
 ---------------------------------------------------------------------------
@@ -398,15 +380,6 @@ function Server:send_new_session_ticket()
   if not self.issue_ticket then return true end
   local ticket = self.shared.tickets:seal(self:session_state())
   return self:send_handshake { msg_type = "new_session_ticket", ticket_lifetime_hint = self.shared.tickets.lifetime, ticket = ticket }
-end
-
-function Server:send_change_cipher_spec()
-  return self:write_change_cipher_spec()
-end
-
-function Server:send_finished()
-  self.server_verify_data = keys.verify_data(self.suite.prf, self.master_secret, "server finished", self.transcript:digest())
-  return self:send_handshake { msg_type = "finished", verify_data = self.server_verify_data }
 end
 
 return server
