@@ -8,33 +8,17 @@ local tlshs = require "tlshs"
 local helpers = require "spec.helpers"
 local unhex, hex = helpers.unhex, helpers.hex
 local dir = helpers.vectors .. "/tls12-transcripts/"
+local read_flows = require("spec.support.go_flows").read
 
 local function u16(s, i) return s:byte(i) * 256 + s:byte(i + 1) end
 local function u24(s, i) return s:byte(i) * 65536 + s:byte(i + 1) * 256 + s:byte(i + 2) end
 
--- Go's testdata format: ">>> Flow N (client to server|server to client)"
--- followed by an encoding/hex.Dump of the bytes.
-local function read_flows(path)
-  local flows, cur = {}, nil
-  for line in io.lines(path) do
-    local who = line:match("^>>> Flow %d+ %((%a+) to")
-    if who then
-      cur = {from = who, parts = {}}
-      flows[#flows + 1] = cur
-    elseif cur then
-      local h = line:match("^%x+%s%s(.-)%s%s+|")
-      if h then cur.parts[#cur.parts + 1] = unhex(h) end
-    end
-  end
-  for _, f in ipairs(flows) do f.data = table.concat(f.parts) end
-  return flows
-end
 
 -- Plaintext handshake messages in order, until each side's ChangeCipherSpec.
 local function handshake_messages(flows)
   local msgs, encrypted = {}, {}
   for _, f in ipairs(flows) do
-    local d, i, hs = f.data, 1, {}
+    local d, i, hs = f.bytes, 1, {}
     while i + 4 <= #d do
       local ctype, len = d:byte(i), u16(d, i + 3)
       local body = d:sub(i + 5, i + 4 + len)
@@ -102,9 +86,41 @@ local function derive(msgs, pms)
     ms = tlshs.prf(suite[1], pms, "master secret", crandom .. sh.random, 48)
   end
   local kb = tlshs.prf(suite[1], ms, "key expansion", sh.random .. crandom, suite[2])
-  local cfin = tlshs.prf(suite[1], ms, "client finished", h:digest(), 12)
+  local cfin = tlshs.prf(suite[1], ms, "client finished", upto_cke:digest(), 12)
   return {ms = ms, key_block = kb, client_verify_data = cfin, ems = sh.ems, crandom = crandom,
           srandom = sh.random, suite = sh.suite, hash = suite[1]}
+end
+
+-- Each side's first protected record is its Finished (RFC 5246 §7.4.9):
+-- open both with the key block derived above (through the flows' key
+-- schedule and record protection) and compare with the verify_data computed
+-- from the transcript.
+local flow_suites = require "tlshs.suites"
+local keys = require "tlshs.keys"
+local go_flows = require "spec.support.go_flows"
+
+local function check_finished(path, msgs, d)
+  local suite = assert(flow_suites.by_id[d.suite])
+  local client_write, server_write = keys.key_block(suite, d.ms, d.crandom, d.srandom, false)
+  local protection = { client = tlshs.record_protection(client_write), server = tlshs.record_protection(server_write) }
+  local first, active = {}, {}
+  for _, f in ipairs(go_flows.read(path)) do
+    for _, r in ipairs(go_flows.records(f.bytes)) do
+      if active[f.from] and not first[f.from] then
+        first[f.from] = assert(protection[f.from]:open(r.type, r.fragment))
+      end
+      if r.type == 20 then active[f.from] = true end
+    end
+  end
+  local header = string.char(20, 0, 0, 12)
+  assert.equal(hex(header .. d.client_verify_data:bytes()), hex(first.client))
+  -- the server's transcript adds the client Finished, then NewSessionTicket
+  local h = tlshs.hash_new(d.hash)
+  for _, m in ipairs(msgs) do if m.type ~= 4 then h:update(m.raw) end end
+  h:update(first.client)
+  for _, m in ipairs(msgs) do if m.type == 4 then h:update(m.raw) end end
+  local server_verify_data = tlshs.prf(d.hash, d.ms, "server finished", h:digest(), 12)
+  assert.equal(hex(header .. server_verify_data:bytes()), hex(first.server))
 end
 
 local go_key
@@ -120,7 +136,7 @@ describe("recorded TLS 1.2 conversations, RSA key exchange", function()
     {"go-crypto-tls/golang-go/Client-TLSv12-AES128-GCM-SHA256", 0x009c, false},
   }
   for _, f in ipairs(files) do
-    it(f[1] .. ": the premaster decrypts to 0303 + 46 zero bytes; secrets derive", function()
+    it(f[1] .. ": the premaster decrypts to 0303 + 46 zero bytes; both Finished check", function()
       local msgs = handshake_messages(read_flows(dir .. f[1]))
       local cke = assert(find(msgs, 16), "client_key_exchange")
       assert.equal("client", cke.from)
@@ -141,9 +157,9 @@ describe("recorded TLS 1.2 conversations, RSA key exchange", function()
       assert.matches("tlshs.secret", tostring(d.ms))
       assert.equal(suites[f[2]][2], d.key_block:len())
       assert.equal(12, d.client_verify_data:len())
+      check_finished(dir .. f[1], msgs, d)
     end)
   end
-  pending("compare client/server verify_data with the decrypted Finished messages (needs AES-GCM from record protection; the lead completes this after the merge)")
 end)
 
 describe("recorded TLS 1.2 conversations, ECDHE X25519", function()
@@ -154,7 +170,7 @@ describe("recorded TLS 1.2 conversations, ECDHE X25519", function()
     "go-crypto-tls/golang-go/Client-TLSv12-X25519-ECDHE",
   }
   for _, f in ipairs(files) do
-    it(f .. ": client key share from 32 zero bytes, SKE signature, shared secret", function()
+    it(f .. ": client key share from 32 zero bytes, SKE signature, both Finished", function()
       local msgs = handshake_messages(read_flows(dir .. f))
       local ske, cke = assert(find(msgs, 12)), assert(find(msgs, 16))
       -- ServerECDHParams: curve_type 3 (named_curve), x25519 (29), public
@@ -181,9 +197,9 @@ describe("recorded TLS 1.2 conversations, ECDHE X25519", function()
       local d = derive(msgs, z)
       assert.is_true(d.ems)
       assert.equal(48, d.ms:len())
+      check_finished(dir .. f, msgs, d)
     end)
   end
-  pending("compare verify_data with the decrypted Finished of the ECDHE transcripts (needs record protection)")
 end)
 
 describe("illustrated-tls12 (tls12.xargs.org)", function()

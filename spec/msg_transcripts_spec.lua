@@ -5,6 +5,8 @@
 local tlshs = require "tlshs"
 local helpers = require "spec.helpers"
 
+local read_go_flows = require("spec.support.go_flows").read
+
 local function copy(t)
   if type(t) ~= "table" then return t end
   local c = {}
@@ -12,23 +14,6 @@ local function copy(t)
   return c
 end
 
--- Go's hex.Dump format: ">>> Flow N (client to server)" then "offset  xx xx ...  |ascii|".
-local function read_go_flows(path)
-  local flows, cur = {}, nil
-  for line in io.lines(path) do
-    local dir = line:match("^>>> Flow %d+ %((%a+) to %a+%)")
-    if dir then
-      cur = { dir = dir, bytes = {} }
-      flows[#flows + 1] = cur
-    elseif cur and line:match("^%x%x%x%x%x%x%x%x  ") then
-      for h in line:sub(11, 58):gmatch("%x%x") do
-        cur.bytes[#cur.bytes + 1] = string.char(tonumber(h, 16))
-      end
-    end
-  end
-  for _, f in ipairs(flows) do f.bytes = table.concat(f.bytes) end
-  return flows
-end
 
 local function kx_of(suite)
   local name = tlshs.names.cipher_suites[suite] or ""
@@ -38,7 +23,7 @@ local function kx_of(suite)
   return nil
 end
 
--- Walks flows [{dir=, bytes=}] in order; returns the list of message types seen per direction.
+-- Walks flows [{from=, bytes=}] in order; returns the list of message types seen per direction.
 local function walk(flows, label)
   local state = {
     client = { reasm = tlshs.reassembler(), encrypted = false, types = {} },
@@ -46,7 +31,7 @@ local function walk(flows, label)
   }
   local kx
   for n, flow in ipairs(flows) do
-    local st = state[flow.dir]
+    local st = state[flow.from]
     local pos = 1
     while pos <= #flow.bytes do
       local rec, nextpos = tlshs.parse_record(flow.bytes, pos)
@@ -167,9 +152,9 @@ describe("captures from real peers", function()
       -- whole stream, then the rest of the client's (kx is known from the server hello)
       local rec, first_end = tlshs.parse_record(c2s)
       assert.is_table(rec)
-      local client, server = walk({ { dir = "client", bytes = c2s:sub(1, first_end - 1) },
-                                    { dir = "server", bytes = s2c },
-                                    { dir = "client", bytes = c2s:sub(first_end) } }, name)
+      local client, server = walk({ { from = "client", bytes = c2s:sub(1, first_end - 1) },
+                                    { from = "server", bytes = s2c },
+                                    { from = "client", bytes = c2s:sub(first_end) } }, name)
       assert.same(EXPECTED[name], { client, server })
     end)
   end

@@ -16,23 +16,8 @@ local helpers = require "spec.helpers"
 local unhex, hex = helpers.unhex, helpers.hex
 
 local dir = helpers.vectors .. "/tls12-transcripts/go-crypto-tls/"
+local flows = require("spec.support.go_flows").read
 
--- Flows of a Go testdata file: { {from = "client"|"server", bytes = ...}, ... }
-local function flows(path)
-  local out, cur = {}, nil
-  for line in io.lines(path) do
-    local who = line:match("^>>> Flow %d+ %((%a+) to")
-    if who then
-      cur = { from = who, parts = {} }
-      out[#out + 1] = cur
-    else
-      local hx = line:match("^%x%x%x%x%x%x%x%x  (.-)%s*|")
-      if hx and cur then cur.parts[#cur.parts + 1] = unhex(hx) end
-    end
-  end
-  for _, f in ipairs(out) do f.bytes = table.concat(f.parts); f.parts = nil end
-  return out
-end
 
 -- The records each side sent after its ChangeCipherSpec.
 local function protected_records(path)
