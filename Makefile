@@ -23,7 +23,7 @@ MODJIT   := build/luajit/tlshs/core.so
 
 DEBIAN_PACKAGES = build-essential pkg-config lua5.4 liblua5.4-dev libtomcrypt-dev libtommath-dev \
   libgmp-dev libsodium-dev lua-busted lua-socket lua-argparse lua-dkjson \
-  openssl gnutls-bin curl python3 luajit2 libluajit2-5.1-dev
+  openssl gnutls-bin curl python3 tshark luajit2 libluajit2-5.1-dev
 
 # Specs find lua/ and spec/ first, then busted's own modules (Debian ships
 # them for Lua 5.1 only; they are plain Lua and run under 5.4 and LuaJIT).
