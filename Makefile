@@ -30,7 +30,7 @@ DEBIAN_PACKAGES = build-essential pkg-config lua5.4 liblua5.4-dev libtomcrypt-de
 TEST_PATH = $(CURDIR)/?.lua;$(CURDIR)/lua/?.lua;$(CURDIR)/lua/?/init.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;;
 BUSTED_ARGS = -o spec/support/summary_output.lua $(SPEC_ARGS) spec
 
-.PHONY: all luajit test test-luajit deps clean
+.PHONY: all luajit test test-luajit deps clean demo
 all: $(MOD54)
 luajit: $(MODJIT)
 
@@ -60,6 +60,10 @@ test: $(MOD54)
 test-luajit: $(MODJIT)
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/build/luajit/?.so;/usr/lib/$(MULTIARCH)/lua/5.1/?.so;;" \
 	  $(LUAJIT) $(BUSTED) $(BUSTED_ARGS)
+
+# The main job: a full handshake between our client and server, traced.
+demo: $(MOD54)
+	LUA=$(LUA) bash scripts/demo.sh $(ARGS)
 
 # Idempotent: installs only what is missing.
 deps:
