@@ -71,8 +71,24 @@ function Conn:send(data)
   return #data
 end
 
+-- Lingering close (see transport.lua): FIN, drop what still comes for a
+-- short while without blocking the other connections, then close.
+local LINGER_SECONDS, LINGER_BYTES = 0.5, 1048576
+
 function Conn:close()
-  return self.sock:close()
+  local sock = self.sock
+  sock:shutdown("send")
+  local deadline = socket.gettime() + LINGER_SECONDS
+  local drained = 0
+  while drained < LINGER_BYTES and socket.gettime() < deadline do
+    local data, err, partial = sock:receive(4096)
+    drained = drained + #(data or partial or "")
+    if not data then
+      if err ~= "timeout" then break end
+      if coroutine.yield("read", sock, deadline) == "timeout" then break end
+    end
+  end
+  return sock:close()
 end
 
 function Conn:settimeout(t)

@@ -175,8 +175,25 @@ function Socket:settimeout(t)
   return self.sock:settimeout(t)
 end
 
+-- Lingering close: closing a socket that still has unread input makes the
+-- kernel send a reset, and a reset can destroy our last records (the alert
+-- or close_notify) before the peer reads them. So: send FIN, read and drop
+-- what the peer still sends for a short while, then close.
+local LINGER_SECONDS, LINGER_BYTES = 0.5, 1048576
+
 function Socket:close()
-  return self.sock:close()
+  local sock = self.sock
+  if sock.shutdown then
+    sock:shutdown("send")
+    sock:settimeout(LINGER_SECONDS)
+    local drained = 0
+    while drained < LINGER_BYTES do
+      local data, err, partial = sock:receive(4096)
+      drained = drained + #(data or partial or "")
+      if not data then break end
+    end
+  end
+  return sock:close()
 end
 
 return transport
