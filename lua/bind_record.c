@@ -31,12 +31,14 @@ static ths_rec_state *aligned_state(void *base)
     return (ths_rec_state *)((p + REC_ALIGN - 1) & ~(uintptr_t)(REC_ALIGN - 1));
 }
 
-/* A zeroed userdata holding an lrec and room for an aligned state. */
-static lrec *new_rec(lua_State *L)
+/* A zeroed userdata holding an lrec and room for an aligned state of `size`
+ * bytes (ths_rec_state_size: a ChaCha20 or libsodium GCM state is ~1 KiB,
+ * only libtomcrypt's GCM needs its 70 KiB of tables). */
+static lrec *new_rec(lua_State *L, size_t size)
 {
-    lrec *r = (lrec *)tlshs_new_object(L, sizeof(lrec) + sizeof(ths_rec_state) + REC_ALIGN, REC_MT);
-    memset((void *)(r + 1), 0, sizeof(ths_rec_state) + REC_ALIGN);
+    lrec *r = (lrec *)tlshs_new_object(L, sizeof(lrec) + size + REC_ALIGN, REC_MT);
     r->st = aligned_state((void *)(r + 1));
+    r->st->alloc_size = size;
     return r;
 }
 
@@ -133,7 +135,7 @@ static int l_record_protection(lua_State *L)
     iv = opt_bytes_field(L, 1, "iv", &iv_len);
     mac_key = opt_bytes_field(L, 1, "mac_key", &mac_key_len);
 
-    r = new_rec(L);
+    r = new_rec(L, ths_rec_state_size((ths_rec_cipher)cipher, flags));
     if (ths_rec_init(r->st, (ths_rec_cipher)cipher, (ths_rec_mac)mac, key, key_len, iv, iv_len, mac_key,
                      mac_key_len, flags, (uint16_t)version, &err) != THS_OK)
         return luaL_error(L, "%s", err.detail); /* nothing to free: the state is wiped */
@@ -326,7 +328,7 @@ static int l_aead(lua_State *L)
     luaL_argcheck(L, nonce_len == 12, 3, "nonce must be 12 bytes");
     luaL_argcheck(L, encrypt || tag_len == 16, 6, "tag must be 16 bytes");
     out = (uint8_t *)lua_newuserdata(L, len ? len : 1);
-    st = new_rec(L)->st; /* wiped by __gc */
+    st = new_rec(L, ths_rec_state_size((ths_rec_cipher)cipher, flags))->st; /* wiped by __gc */
     rc = ths_rec_init(st, (ths_rec_cipher)cipher, THS_REC_MAC_NONE, key, key_len, zero_iv,
                       ths_rec_iv_size((ths_rec_cipher)cipher), NULL, 0, flags, 0x0303, &err);
     if (rc == THS_OK) {
