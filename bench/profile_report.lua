@@ -52,3 +52,17 @@ for _, o in ipairs(OTHERS) do
   local b = inclusive(run_file, o[2])
   print(string.format("    %-34s %9d  %5.1f%%", o[1], math.floor((b - a) / n), 100 * (b - a) / n / total))
 end
+
+-- The Lua interpreter itself (exclusive: the VM, tables, strings, GC).
+local function vm(file)
+  local p = io.popen("callgrind_annotate --threshold=100 " .. file .. " 2>/dev/null")
+  local sum = 0
+  for line in p:lines() do
+    local count = line:match("^%s*([%d,]+)%s.*%[/usr/bin/lua5%.4%]%s*$")
+    if count then sum = sum + tonumber((count:gsub(",", ""))) end
+  end
+  p:close()
+  return sum
+end
+local v = math.floor((vm(run_file) - vm(base_file)) / n)
+print(string.format("    %-34s %9d  %5.1f%%", "Lua VM (lua5.4, exclusive)", v, 100 * v / total))
