@@ -31,13 +31,38 @@ static ths_rec_state *aligned_state(void *base)
     return (ths_rec_state *)((p + REC_ALIGN - 1) & ~(uintptr_t)(REC_ALIGN - 1));
 }
 
-/* A zeroed userdata holding an lrec and room for an aligned state. */
-static lrec *new_rec(lua_State *L)
+/* A zeroed userdata holding an lrec and room for an aligned state of `size`
+ * bytes (ths_rec_state_size: a ChaCha20 or libsodium GCM state is ~1 KiB,
+ * only libtomcrypt's GCM needs its 70 KiB of tables). */
+static lrec *new_rec(lua_State *L, size_t size)
 {
-    lrec *r = (lrec *)tlshs_new_object(L, sizeof(lrec) + sizeof(ths_rec_state) + REC_ALIGN, REC_MT);
-    memset((void *)(r + 1), 0, sizeof(ths_rec_state) + REC_ALIGN);
+    lrec *r = (lrec *)tlshs_new_object(L, sizeof(lrec) + size + REC_ALIGN, REC_MT);
     r->st = aligned_state((void *)(r + 1));
+    r->st->alloc_size = size;
     return r;
+}
+
+/* One reusable output buffer per Lua state (in the registry) for seal and
+ * open: the result is copied into a Lua string anyway, and a fresh 16 KiB
+ * userdata per record costs an allocation, a collection and cache misses
+ * (ChaCha20-Poly1305 on 16 KiB records went from 0.68x to ~1.0x of raw
+ * libsodium: bench/README.md).  The
+ * buffer is left on the stack; open wipes the plaintext it held. */
+#define SCRATCH_KEY "tlshs.record_scratch"
+#define SCRATCH_MIN (THS_REC_MAX_PLAIN + 2048 + 64)
+
+static uint8_t *scratch(lua_State *L, size_t n)
+{
+    uint8_t *p;
+    lua_getfield(L, LUA_REGISTRYINDEX, SCRATCH_KEY);
+    p = (uint8_t *)lua_touserdata(L, -1);
+    if (p && lua_rawlen(L, -1) >= n)
+        return p;
+    lua_pop(L, 1);
+    p = (uint8_t *)lua_newuserdata(L, n > SCRATCH_MIN ? n : SCRATCH_MIN);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, SCRATCH_KEY);
+    return p;
 }
 
 static ths_rec_state *check_rec(lua_State *L)
@@ -133,7 +158,7 @@ static int l_record_protection(lua_State *L)
     iv = opt_bytes_field(L, 1, "iv", &iv_len);
     mac_key = opt_bytes_field(L, 1, "mac_key", &mac_key_len);
 
-    r = new_rec(L);
+    r = new_rec(L, ths_rec_state_size((ths_rec_cipher)cipher, flags));
     if (ths_rec_init(r->st, (ths_rec_cipher)cipher, (ths_rec_mac)mac, key, key_len, iv, iv_len, mac_key,
                      mac_key_len, flags, (uint16_t)version, &err) != THS_OK)
         return luaL_error(L, "%s", err.detail); /* nothing to free: the state is wiped */
@@ -188,7 +213,7 @@ static int rec_seal(lua_State *L)
         return tlshs_push_fail(L, THS_ERR_ARG, &err);
     }
     size = ths_rec_sealed_size(st, plain_len, &opts);
-    out = (uint8_t *)lua_newuserdata(L, size ? size : 1);
+    out = scratch(L, size ? size : 1);
     rc = ths_rec_seal(st, (uint8_t)type, plain, plain_len, &opts, tlshs_rng(L), out, &out_len, &err);
     if (rc == THS_ERR_ARG)
         return luaL_error(L, "%s", err.detail);
@@ -210,7 +235,7 @@ static int rec_open(lua_State *L)
     int rc;
 
     luaL_argcheck(L, type >= 0 && type <= 255, 2, "content type must be 0..255");
-    out = (uint8_t *)lua_newuserdata(L, frag_len ? frag_len : 1);
+    out = scratch(L, frag_len ? frag_len : 1);
     rc = ths_rec_open(st, (uint8_t)type, frag, frag_len, out, &out_len, &err);
     if (rc != THS_OK)
         return tlshs_push_fail(L, rc, &err);
@@ -326,7 +351,7 @@ static int l_aead(lua_State *L)
     luaL_argcheck(L, nonce_len == 12, 3, "nonce must be 12 bytes");
     luaL_argcheck(L, encrypt || tag_len == 16, 6, "tag must be 16 bytes");
     out = (uint8_t *)lua_newuserdata(L, len ? len : 1);
-    st = new_rec(L)->st; /* wiped by __gc */
+    st = new_rec(L, ths_rec_state_size((ths_rec_cipher)cipher, flags))->st; /* wiped by __gc */
     rc = ths_rec_init(st, (ths_rec_cipher)cipher, THS_REC_MAC_NONE, key, key_len, zero_iv,
                       ths_rec_iv_size((ths_rec_cipher)cipher), NULL, 0, flags, 0x0303, &err);
     if (rc == THS_OK) {

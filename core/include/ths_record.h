@@ -59,6 +59,7 @@ typedef struct {
 } ths_rec_hmac;
 
 typedef struct ths_rec_state {
+    size_t alloc_size;    /* bytes allocated for the state (0: sizeof) */
     ths_rec_cipher cipher;
     ths_rec_mac mac;
     int etm;              /* RFC 7366 encrypt-then-MAC (CBC only) */
@@ -101,10 +102,17 @@ size_t ths_rec_key_size(ths_rec_cipher c);
 size_t ths_rec_iv_size(ths_rec_cipher c);
 size_t ths_rec_mac_size(ths_rec_mac m);
 
+/* The bytes a state for this scheme needs: the fixed part and the one union
+ * member the cipher uses (a ChaCha20 or libsodium AES-GCM state is about
+ * 1 KiB, a libtomcrypt GCM state 70 KiB).  A caller that allocates only
+ * this much zeroes it and sets alloc_size before ths_rec_init. */
+size_t ths_rec_state_size(ths_rec_cipher c, unsigned flags);
+
 /* Allocation helpers: a 16-byte aligned, zeroed state; free wipes it. */
 ths_rec_state *ths_rec_new(void);
 void ths_rec_free(ths_rec_state *st);
-/* Wipes the keys and derived schedules (the state can be re-initialised). */
+/* Wipes the keys and derived schedules (the state can be re-initialised;
+ * alloc_size is kept). */
 void ths_rec_wipe(ths_rec_state *st);
 
 /*

@@ -104,10 +104,31 @@ ths_rec_state *ths_rec_new(void)
     return (ths_rec_state *)p;
 }
 
+/* AES-256-GCM goes through libsodium where it can (AES-NI). */
+static int use_sodium_gcm(ths_rec_cipher cipher, unsigned flags)
+{
+    return cipher == THS_REC_AES_256_GCM && !(flags & THS_REC_SOFTWARE_GCM) &&
+           crypto_aead_aes256gcm_is_available();
+}
+
+size_t ths_rec_state_size(ths_rec_cipher c, unsigned flags)
+{
+    size_t member = 0;
+    ths_rec_state *none = NULL;
+    if (c == THS_REC_AES_128_GCM || c == THS_REC_AES_256_GCM)
+        member = use_sodium_gcm(c, flags) ? sizeof none->u.sodium : sizeof none->u.gcm;
+    else if (is_cbc(c))
+        member = sizeof none->u.cbc;
+    return (offsetof(ths_rec_state, u) + member + 15) & ~(size_t)15;
+}
+
 void ths_rec_wipe(ths_rec_state *st)
 {
-    if (st)
-        ths_wipe(st, sizeof *st);
+    if (st) {
+        size_t size = st->alloc_size;
+        ths_wipe(st, size ? size : sizeof *st);
+        st->alloc_size = size;
+    }
 }
 
 void ths_rec_free(ths_rec_state *st)
@@ -156,6 +177,9 @@ int ths_rec_init(ths_rec_state *st, ths_rec_cipher cipher, ths_rec_mac mac,
         return ths_fail(err, THS_ERR_ARG, "record(%s): mac_key must be %u bytes, got %u", cn,
                         (unsigned)ths_rec_mac_size(mac), (unsigned)mac_key_len);
 
+    if (st->alloc_size && st->alloc_size < ths_rec_state_size(cipher, flags))
+        return ths_fail(err, THS_ERR_ARG, "record(%s): state allocated too small", cn);
+
     ths_rec_wipe(st);
     st->cipher = cipher;
     st->mac = mac;
@@ -180,8 +204,7 @@ int ths_rec_init(ths_rec_state *st, ths_rec_cipher cipher, ths_rec_mac mac,
     switch (cipher) {
     case THS_REC_AES_128_GCM:
     case THS_REC_AES_256_GCM:
-        st->sodium_gcm = cipher == THS_REC_AES_256_GCM && !(flags & THS_REC_SOFTWARE_GCM) &&
-                         crypto_aead_aes256gcm_is_available();
+        st->sodium_gcm = use_sodium_gcm(cipher, flags);
         rc = ths_rec_gcm_init(st);
         break;
     case THS_REC_AES_128_CBC:
