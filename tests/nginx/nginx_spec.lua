@@ -77,17 +77,44 @@ local function fetch_all(dir, urls, parallel)
   local out = {}
   for i, url in ipairs(urls) do
     local raw = read(string.format("%s/%d.json", dir, i))
+    os.remove(string.format("%s/%d.json", dir, i))
     out[i] = { status = status[url], raw = raw, body = raw and json.decode(raw) }
   end
   return out
 end
 
 describe("tlshs in nginx over cosockets (make test-nginx)", function()
-  local prefix, nginx, upstream, port, fetched, probed
+  local prefix, nginx, upstream, port, fetched, probed, reloaded, reloaded_from
   local started = {}
 
+  local function children(pid)
+    local list = {}
+    local p = io.popen("ps -o pid= --ppid " .. pid .. " 2>/dev/null")
+    for line in p:lines() do list[#list + 1] = tonumber(line:match("%d+")) end
+    p:close()
+    return list
+  end
+
+  -- nginx: SIGTERM to the master, which stops its worker and exits; anything
+  -- still there after 5 s (master or worker) gets SIGKILL.
+  local function stop_nginx()
+    if not (nginx and nginx.pid) then return end
+    local pids = children(nginx.pid)
+    for i, pid in ipairs(pids) do started["nginx worker " .. i] = pid end
+    run("kill -TERM " .. nginx.pid .. " 2>/dev/null")
+    for _ = 1, 100 do
+      if not alive(nginx.pid) then break end
+      run("sleep 0.05")
+    end
+    pids[#pids + 1] = nginx.pid
+    for _, pid in ipairs(pids) do
+      if alive(pid) then run("kill -9 " .. pid .. " 2>/dev/null") end
+    end
+    nginx.pid = nil
+  end
+
   local function stop_all()
-    if nginx then peers.stop(nginx) end
+    stop_nginx()
     if upstream then peers.stop(upstream) end
   end
 
@@ -129,6 +156,24 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
       for i, v in ipairs(names) do purls[i] = string.format("http://127.0.0.1:%d/probe?variant=%s", port, v) end
       probed = {}
       for i, r in ipairs(fetch_all(prefix .. "/out", purls, #purls)) do probed[names[i]] = r end
+
+      -- Reload (SIGHUP): the master closes its Lua VM, builds a new one
+      -- (which loads tlshs again) and forks a new worker; the old worker
+      -- finishes gracefully. Wait until the new VM answers and the old
+      -- worker has gone.
+      local old_vm = fetched[1].body and fetched[1].body.vm_id
+      reloaded_from = fetched[1].body and fetched[1].body.worker_pid
+      run("kill -HUP " .. nginx.pid)
+      local url = string.format("http://127.0.0.1:%d/fetch", port)
+      for _ = 1, 100 do
+        local r = fetch_all(prefix .. "/out", { url }, 1)[1]
+        if r.body and r.body.vm_id and r.body.vm_id ~= old_vm and not alive(reloaded_from) then break end
+        run("sleep 0.05")
+      end
+      local again = {}
+      for i = 1, PARALLEL do again[i] = url .. "?after_reload=" .. i end
+      reloaded = fetch_all(prefix .. "/out", again, PARALLEL)
+      reloaded.old_vm = old_vm
     end)
     if not ok then
       local log = prefix and read(prefix .. "/error.log") or ""
@@ -138,6 +183,7 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
   end)
 
   lazy_teardown(function()
+    if os.getenv("TLSHS_KEEP_NGINX_LOG") then io.stderr:write(read(prefix .. "/error.log") or "", "\n") end
     stop_all()
     if prefix then run("rm -rf " .. sh_quote(prefix)) end
   end)
@@ -168,7 +214,10 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
       end
     end
     local n = 0
-    for _ in pairs(pids) do n = n + 1 end
+    for pid in pairs(pids) do
+      n = n + 1
+      assert.are_not.equal(nginx.pid, pid) -- the worker, not the master
+    end
     assert.equal(1, n)
     assert.is_true(max >= 2, "at most " .. max .. " handshake(s) in flight at once")
     assert.is_true(max <= PARALLEL)
@@ -209,6 +258,19 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
     assert.same({ "bad_finished", "baseline", "no_common_suite", "tls11_client_hello" }, b.variants)
   end)
 
+  it("still runs handshakes after a reload (SIGHUP: the master closes its Lua VM, opens a new one, forks a new worker)", function()
+    assert.is_string(reloaded.old_vm)
+    for i = 1, PARALLEL do
+      local res = reloaded[i]
+      assert.equal(200, res.status, tostring(res.raw))
+      local body = assert(res.body, tostring(res.raw))
+      assert.is_true(body.ok)
+      assert.are_not.equal(reloaded.old_vm, body.vm_id)
+      assert.are_not.equal(reloaded_from, body.worker_pid) -- a new worker
+      started["nginx worker after reload"] = body.worker_pid
+    end
+  end)
+
   it("left nothing worse than a notice in nginx's error log", function()
     local log = read(prefix .. "/error.log") or ""
     local bad = {}
@@ -221,7 +283,8 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
     assert.equal("", table.concat(bad, "\n"))
   end)
 
-  it("stops nginx and s_server", function()
+  it("stops nginx (master and workers) and s_server", function()
+    assert.is_true(alive(nginx.pid), "nginx's master died before the end")
     stop_all()
     nginx, upstream = nil, nil
     for what, pid in pairs(started) do

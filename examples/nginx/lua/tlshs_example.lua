@@ -12,6 +12,7 @@
 -- $tlshs_upstream_port and $tlshs_upstream_name (SNI and certificate name).
 local tlshs = require "tlshs"
 local credentials = require "tlshs.credentials"
+require "tlshs.client" -- and with it the whole flow: no module is read per request
 
 -- cjson where it exists (OpenResty, Debian's lua-cjson), else dkjson (pure Lua).
 local encode
@@ -33,6 +34,9 @@ local example = {}
 -- handshakes this worker had in flight at once (shows they interleave).
 local anchors
 local in_flight, max_in_flight = 0, 0
+
+-- Names this Lua VM (nginx makes a new one on reload).
+local vm_id = (tlshs.random(6):gsub(".", function(c) return string.format("%02x", c:byte()) end))
 
 -- Runs in init_by_lua: file reads belong here, not in request handlers
 -- (io.open blocks the event loop).
@@ -101,6 +105,7 @@ function example.fetch()
     ems = conn.ems,
     page = page,
     worker_pid = ngx.worker.pid(),
+    vm_id = vm_id,
     max_in_flight = max_in_flight,
   })
 end
