@@ -14,11 +14,16 @@ end
 
 local function shell_quote(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
+-- The search path that finds the tlshs.core this run uses.
+local function module_cpath()
+  local module = assert(package.searchpath("tlshs.core", package.cpath))
+  if module:sub(1, 1) ~= "/" then module = os.getenv("PWD") .. "/" .. module end
+  return (module:gsub("tlshs/core%.so$", "?.so"))
+end
+
 describe("tlshs.core in a host that closes and reopens Lua states", function()
   it("stays loaded, so GMP and a second state never call into unmapped code", function()
-    local module = assert(package.searchpath("tlshs.core", package.cpath))
-    if module:sub(1, 1) ~= "/" then module = os.getenv("PWD") .. "/" .. module end
-    local cpath = module:gsub("tlshs/core%.so$", "?.so")
+    local cpath = module_cpath()
     local liblua = jit and (MULTIARCH .. "/libluajit-5.1.so.2") or (MULTIARCH .. "/liblua5.4.so.0")
     local p = io.popen(string.format("python3 %s %s %s 2>&1; echo \"exit:$?\"",
       shell_quote(helpers.root .. "/tests/host/reopen.py"), shell_quote(liblua), shell_quote(cpath)))
@@ -26,5 +31,15 @@ describe("tlshs.core in a host that closes and reopens Lua states", function()
     p:close()
     assert.equal("0", out:match("exit:(%d+)%s*$"), out)
     assert.equal(4, select(2, out:gsub("\nok %- ", "\n")) + (out:match("^ok %- ") and 1 or 0), out)
+  end)
+
+  it("survives every function and method called with odd arguments (no abort, no crash)", function()
+    local interpreter = jit and "luajit" or "lua5.4"
+    local p = io.popen(string.format("LUA_CPATH=%s %s %s 2>&1; echo \"exit:$?\"", shell_quote(module_cpath() .. ";;"),
+      interpreter, shell_quote(helpers.root .. "/tests/host/odd_arguments.lua")))
+    local out = p:read("*a")
+    p:close()
+    assert.equal("0", out:match("exit:(%d+)%s*$"), out)
+    assert.truthy(tonumber(out:match("calls (%d+)")) > 100000, out)
   end)
 end)
