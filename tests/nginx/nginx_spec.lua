@@ -283,6 +283,12 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
     assert.equal("", table.concat(bad, "\n"))
   end)
 
+  it("is the configuration docs/embedding.md shows", function()
+    local doc = assert(read(root .. "/docs/embedding.md"))
+    local conf = assert(read(root .. "/examples/nginx/nginx.conf"))
+    assert.truthy(doc:find(conf, 1, true), "docs/embedding.md does not contain examples/nginx/nginx.conf verbatim")
+  end)
+
   it("stops nginx (master and workers) and s_server", function()
     assert.is_true(alive(nginx.pid), "nginx's master died before the end")
     stop_all()
