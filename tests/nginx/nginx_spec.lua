@@ -87,10 +87,17 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
   local prefix, nginx, upstream, port, fetched, probed, reloaded, reloaded_from
   local started = {}
 
+  -- The processes whose parent is pid (from /proc: procps may be absent).
   local function children(pid)
     local list = {}
-    local p = io.popen("ps -o pid= --ppid " .. pid .. " 2>/dev/null")
-    for line in p:lines() do list[#list + 1] = tonumber(line:match("%d+")) end
+    local p = io.popen("ls /proc")
+    for name in p:lines() do
+      if name:match("^%d+$") then
+        local stat = read("/proc/" .. name .. "/stat")
+        local ppid = stat and stat:match("^%d+ %b() %a (%d+)")
+        if tonumber(ppid) == pid then list[#list + 1] = tonumber(name) end
+      end
+    end
     p:close()
     return list
   end
@@ -291,6 +298,8 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
 
   it("stops nginx (master and workers) and s_server", function()
     assert.is_true(alive(nginx.pid), "nginx's master died before the end")
+    local kids = children(nginx.pid)
+    assert.equal(1, #kids, "worker processes")
     stop_all()
     nginx, upstream = nil, nil
     for what, pid in pairs(started) do
