@@ -1,5 +1,9 @@
 /* luaopen_tlshs_core: the C module under `require "tlshs"` (lua/tlshs/init.lua). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr, RTLD_NODELETE */
+#endif
 #include "binding.h"
+#include <dlfcn.h>
 #include <string.h>
 
 #define RNG_KEY "tlshs.rng"
@@ -90,12 +94,27 @@ static int l_random(lua_State *L)
     return 1;
 }
 
+/* Keeps this shared object loaded for the life of the process. Its
+ * one-time set-up leaves pointers to its code in process-wide places: GMP's
+ * memory functions (core/src/pkey_init.c) and libtomcrypt's PRNG table. Lua
+ * dlcloses C modules when a state is closed (lua_close; nginx does it on
+ * every reload), after which any GMP user of the process, or the next state
+ * loading tlshs, would call into unmapped code. RTLD_NODELETE pins it;
+ * RTLD_NOLOAD only finds the copy already loaded. docs/embedding.md. */
+static void pin_module(void)
+{
+    Dl_info info;
+    if (dladdr((void *)&pin_module, &info) && info.dli_fname)
+        (void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+}
+
 int luaopen_tlshs_core(lua_State *L)
 {
     static const luaL_Reg functions[] = {
         {"set_random", l_set_random},
         {"random", l_random},
         {NULL, NULL}};
+    pin_module();
     if (ths_init() != THS_OK)
         return luaL_error(L, "tlshs: cannot initialise libsodium/libtomcrypt");
     lua_newtable(L);

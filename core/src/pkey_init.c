@@ -4,34 +4,46 @@
  *    tlshs.set_random (a seeded conversation replays byte for byte);
  *  - GMP memory functions that wipe every limb buffer before freeing it, so
  *    private exponents, scalars and intermediate values do not linger in the
- *    heap (GMP is libtomcrypt's math provider here, ltc_mp = gmp_desc). */
+ *    heap (GMP is libtomcrypt's math provider here, ltc_mp = gmp_desc).
+ *    They are process-wide (GMP has no per-user allocator), so they wrap the
+ *    functions installed before them instead of replacing them with malloc:
+ *    a host in which something else set GMP memory functions first (nginx
+ *    with another module, a language runtime) keeps every block with the
+ *    allocator that made it. See docs/embedding.md. */
 #include "pkey_int.h"
 #include <gmp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The memory functions in place before ours (GMP's defaults, malloc-based,
+ * unless the host installed others); set once in crypto_once. */
+static void *(*prev_alloc)(size_t);
+static void *(*prev_realloc)(void *, size_t, size_t);
+static void (*prev_free)(void *, size_t);
+
 static void *gmp_alloc(size_t n)
 {
-    void *p = malloc(n);
+    void *p = prev_alloc(n);
     if (!p)
-        abort(); /* GMP cannot report allocation failure either */
+        abort(); /* GMP cannot report allocation failure (its own default aborts too) */
     return p;
 }
 
+/* Never realloc in place: the old block is wiped before it goes back. */
 static void *gmp_realloc(void *old, size_t oldn, size_t newn)
 {
     void *p = gmp_alloc(newn);
     memcpy(p, old, oldn < newn ? oldn : newn);
     ths_wipe(old, oldn);
-    free(old);
+    prev_free(old, oldn);
     return p;
 }
 
 static void gmp_free(void *p, size_t n)
 {
     ths_wipe(p, n);
-    free(p);
+    prev_free(p, n);
 }
 
 /* ---- PRNG adapter: the state carries a ths_rng pointer ---- */
@@ -71,6 +83,7 @@ static void crypto_once(void)
 {
     if (ths_init() != THS_OK)
         return;
+    mp_get_memory_functions(&prev_alloc, &prev_realloc, &prev_free);
     mp_set_memory_functions(gmp_alloc, gmp_realloc, gmp_free);
     if (register_prng(&ths_prng_desc) < 0)
         return;
