@@ -100,6 +100,16 @@ with socket.create_connection(("127.0.0.1", %d), timeout=10) as s:
     assert.is_true(reused >= 5, out)
   end)
 
+  it("gnutls-cli resumes a session (--resume), by ticket and by session ID", function()
+    for _, priority in ipairs { "NORMAL:-VERS-TLS1.3", "NORMAL:-VERS-TLS1.3:%NO_TICKETS" } do
+      local code, out = peers.run({ "gnutls-cli", "--x509cafile", c.ca, "--port", tostring(rsa.port),
+        "--priority", priority, "--sni-hostname", "localhost", "--verify-hostname", "localhost",
+        "--resume", "127.0.0.1" }, { input = "" })
+      assert.equal(0, code, out)
+      assert.matches("This is a resumed session", out, 1, true)
+    end
+  end)
+
   it("keeps serving after a hostile connection", function()
     local socket = require "socket"
     local s = assert(socket.connect("127.0.0.1", rsa.port))
@@ -111,6 +121,26 @@ with socket.create_connection(("127.0.0.1", %d), timeout=10) as s:
     local code, out = peers.run({ "curl", "-sS", "--cacert", c.ca, "--resolve",
       "localhost:" .. rsa.port .. ":127.0.0.1", "https://localhost:" .. rsa.port .. "/" })
     assert.equal(0, code, out)
+  end)
+
+  it("serves others while a peer stalls, and drops the staller after --timeout", function()
+    local socket = require "socket"
+    local server = start_server(c.rsa_cert, c.rsa_key, { "--timeout", "1" })
+    local staller = assert(socket.connect("127.0.0.1", server.port))
+    staller:send("\22\3\1") -- three bytes of a record header, then nothing
+    local code, out = peers.run({ "curl", "-sS", "--cacert", c.ca, "--resolve",
+      "localhost:" .. server.port .. ":127.0.0.1", "https://localhost:" .. server.port .. "/" })
+    staller:settimeout(5)
+    local started = socket.gettime()
+    local data, err = staller:receive("*a")
+    local waited = socket.gettime() - started
+    staller:close()
+    peers.stop(server)
+    assert.equal(0, code, out)
+    assert.matches("Protocol: TLSv1.2", out, 1, true)
+    -- the server gave up on the staller (closed it) well before our 5 s
+    assert.is_truthy(data or err == "closed", tostring(err))
+    assert.is_true(waited < 4, "waited " .. waited)
   end)
 
   it("requires a client certificate with --require-cert and checks it", function()
