@@ -72,6 +72,18 @@ for peer_name, start in pairs(servers) do
       end)
     end
 
+    -- Encrypt-then-MAC is on by default; these run the MAC-then-encrypt path
+    -- and the plain master secret (no extended_master_secret) live.
+    for _, name in ipairs { "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_256_CBC_SHA256" } do
+      it("completes " .. name .. " with MAC-then-encrypt and without EMS", function()
+        local conn, page = fetch(rsa.port, { ciphers = { name }, etm = false, ems = false })
+        assert.is_truthy(conn, tostring(page))
+        assert.is_false(conn.etm)
+        assert.is_false(conn.ems)
+        assert.matches("200", page)
+      end)
+    end
+
     it("resumes by ticket and by session ID", function()
       for _, tickets in ipairs { true, false } do
         local first = assert(fetch(rsa.port, { tickets = tickets }))

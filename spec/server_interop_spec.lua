@@ -63,6 +63,13 @@ describe("server against real clients", function()
     end
   end)
 
+  it("openssl s_client -no_etm completes a CBC suite with MAC-then-encrypt", function()
+    local code, out = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. rsa.port, "-CAfile", c.ca,
+      "-tls1_2", "-no_etm", "-cipher", "ECDHE-RSA-AES256-SHA", "-ign_eof" }, { input = "GET / HTTP/1.0\r\n\r\n" })
+    assert.equal(0, code, out)
+    assert.matches("Cipher: TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA", out, 1, true)
+  end)
+
   it("curl fetches the page", function()
     local code, out = peers.run({ "curl", "-sS", "--tlsv1.2", "--tls-max", "1.2", "--cacert", c.ca,
       "--resolve", "localhost:" .. rsa.port .. ":127.0.0.1", "https://localhost:" .. rsa.port .. "/" })
