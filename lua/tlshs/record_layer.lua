@@ -133,8 +133,11 @@ function RecordLayer:read_record()
   end
   local rec, perr, detail = core.parse_record(header .. fragment)
   if not rec then return nil, perr, detail end
-  if self.expect_version and rec.version ~= self.expect_version then
+  if self.expect_version and rec.version ~= self.expect_version and not self.lenient_version then
     return nil, "protocol_version", string.format("record.version: 0x%04x, negotiated 0x%04x", rec.version, self.expect_version)
+  end
+  if self.expect_version and rec.version ~= self.expect_version then
+    self.odd_version = rec.version -- lenient_version (probes): noted, not refused
   end
   local plaintext = rec.fragment
   if self.read_state then
