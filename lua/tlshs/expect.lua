@@ -129,6 +129,20 @@ function expect.any(...)
   end)
 end
 
+-- The same kind of move as another observation (same alert level and
+-- description, or the same kind), wherever it came: for "the peer must not
+-- reveal the difference" probes.
+function expect.same_as(other, label)
+  return new(function()
+    return "same as " .. (label and (label .. ": ") or "") .. expect.describe({
+      kind = other.kind, level = other.level, description = other.description,
+      msg_type = other.msg_type, err = other.err })
+  end, function(obs)
+    return obs.kind == other.kind and obs.level == other.level and obs.description == other.description
+      and obs.msg_type == other.msg_type and obs.err == other.err
+  end)
+end
+
 -- The handshake does not complete: a fatal alert (any, or one of the
 -- given names) or the connection closed.
 function expect.refused(descriptions)
