@@ -194,7 +194,8 @@ local function with_timeout(conn, timeout, fn)
   local restore
   if t.settimeout then
     t:settimeout(timeout)
-    restore = function() t:settimeout(conn.io_timeout) end
+    -- back to the connection's own timeout when known (conn.io_timeout)
+    restore = conn.io_timeout and function() t:settimeout(conn.io_timeout) end
   elseif t.timeout ~= nil then
     local old = t.timeout
     t.timeout = timeout
