@@ -91,3 +91,27 @@ for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
     end)
   end)
 end
+
+describe("tlshs.spec against a client under test", function()
+  local tls = require "tlshs.spec"
+  local target
+  setup(function()
+    target = tls.client { cert = c.rsa_cert, key = c.rsa_key, timeout = 3, exec = clients.openssl }
+  end)
+  teardown(function() target:close() end)
+
+  it("serves one handshake per call, with surgery and options", function()
+    local outcome = target:handshake()
+    assert.completes(outcome)
+    assert.equal("TLSv1.2", outcome.conn.version)
+    outcome = target:handshake(function(conn)
+      conn:mutate("server_key_exchange", function(m) m.signature = probe.flip(m.signature, 1) end)
+    end, { ciphers = probe.suites { kx = "dhe" } })
+    assert.alert_at("decrypt_error", "receive_client_key_exchange", outcome)
+    assert.matches("^TLS_DHE_", outcome.conn.cipher_suite)
+  end)
+
+  it("runs a shipped client probe", function()
+    assert.passes(target:probe("server_hello_wrong_version"))
+  end)
+end)
