@@ -192,7 +192,8 @@ static ths_pkey *check_rsa(lua_State *L)
     return k;
 }
 
-/* k:rsa_encrypt(plaintext) → PKCS#1 v1.5 ciphertext */
+/* k:rsa_encrypt(plaintext [, {raw = true}]) → PKCS#1 v1.5 ciphertext; raw:
+ * plaintext is the whole padded block (modulus size), encrypted as is. */
 static int k_rsa_encrypt(lua_State *L)
 {
     ths_pkey *k = check_rsa(L);
@@ -200,7 +201,13 @@ static int k_rsa_encrypt(lua_State *L)
     const uint8_t *pt = tlshs_check_bytes(L, 2, &n);
     uint8_t ct[THS_SIG_MAX];
     ths_error err = {0, ""};
-    int rc = ths_rsa_encrypt(k, tlshs_rng(L), pt, n, ct, &cl, &err);
+    int raw = 0, rc;
+    if (lua_istable(L, 3)) {
+        lua_getfield(L, 3, "raw");
+        raw = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    rc = raw ? ths_rsa_public_raw(k, pt, n, ct, &cl, &err) : ths_rsa_encrypt(k, tlshs_rng(L), pt, n, ct, &cl, &err);
     if (rc == THS_ERR_ARG)
         return luaL_argerror(L, 2, err.detail);
     if (rc)

@@ -91,6 +91,9 @@ int ths_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 /* ct capacity *ctlen must be at least the modulus size. */
 int ths_rsa_encrypt(const ths_pkey *key, ths_rng *rng, const uint8_t *pt, size_t ptlen, uint8_t *ct,
                     size_t *ctlen, ths_error *err);
+/* RSAEP without padding (probes): block of exactly the modulus size. */
+int ths_rsa_public_raw(const ths_pkey *key, const uint8_t *block, size_t n, uint8_t *ct, size_t *ctlen,
+                       ths_error *err);
 /* Plain decryption: one error (decrypt_error, "pkcs1: decryption failed") for
  * every invalid input.  pt capacity must be the modulus size. */
 int ths_rsa_decrypt(const ths_pkey *key, const uint8_t *ct, size_t ctlen, uint8_t *pt, size_t *ptlen,

@@ -53,6 +53,23 @@ int ths_rsa_encrypt(const ths_pkey *key, ths_rng *rng, const uint8_t *pt, size_t
     return 0;
 }
 
+/* RSAEP alone (RFC 8017 §5.1.1), no padding: for probes that must send a
+ * block with a deliberately wrong PKCS#1 padding.  The block must be exactly
+ * the modulus size and below the modulus. */
+int ths_rsa_public_raw(const ths_pkey *key, const uint8_t *block, size_t n, uint8_t *ct, size_t *ctlen,
+                       ths_error *err)
+{
+    unsigned long ol = *ctlen;
+    if (!key || key->type != THS_PKEY_RSA)
+        return ths_fail(err, THS_ERR_ARG, "rsa_encrypt: not an RSA key");
+    if (n != rsa_k(key))
+        return ths_fail(err, THS_ERR_ARG, "rsa_encrypt: a raw block must be %zu bytes, not %zu", rsa_k(key), n);
+    if (rsa_exptmod(block, n, ct, &ol, PK_PUBLIC, (rsa_key *)&key->k.rsa) != CRYPT_OK)
+        return ths_fail(err, THS_ERR_ARG, "rsa_encrypt: the raw block is not below the modulus");
+    *ctlen = ol;
+    return 0;
+}
+
 /* RSADP/RSASP1 with our own blinding (Kocher; RFC 8017 §5.1.2 note):
  * libtomcrypt's LTC_RSA_BLINDING draws its factor with ltc_mp.rand, which
  * with gmp_desc is mpz_random on GMP's fixed-seed default state, so the

@@ -70,6 +70,10 @@ function Flow:run_steps()
   while self.position <= #self.plan do
     local name = self.plan[self.position]
     self.current_step = name
+    if self.stop_before_requested == name then
+      self.stopped_at = self.plan[self.position - 1] or "start"
+      return true
+    end
     local method = self[name]
     if not method then error("tlshs: no step named " .. tostring(name), 2) end
     local ok, err, detail = method(self)
@@ -167,15 +171,147 @@ function Flow:stop_after(name)
   return self
 end
 
+-- Stops the handshake just before the named step would run.
+function Flow:stop_before(name)
+  self.stop_before_requested = name
+  return self
+end
+
+-- Moves an existing step to just after (or before) another one: messages in
+-- another order.
+local function move_step(self, name, anchor, offset)
+  assert(self[name], "no step named " .. tostring(name))
+  each_list(self, function(list)
+    for i, step in ipairs(list) do
+      if step == name then table.remove(list, i); break end
+    end
+  end)
+  return insert_step(self, anchor, name, self[name], offset)
+end
+
+function Flow:move_after(name, anchor) return move_step(self, name, anchor, 1) end
+function Flow:move_before(name, anchor) return move_step(self, name, anchor, 0) end
+
+---------------------------------------------------------------------------
+-- Message and record surgery (probes; docs/variants.md)
+---------------------------------------------------------------------------
+
+local function hook_list(self, field, msg_type)
+  self[field] = self[field] or {}
+  local list = self[field][msg_type] or {}
+  self[field][msg_type] = list
+  return list
+end
+
+-- fn(msg, conn) changes a message table of that type before it is built
+-- (it may return a replacement table, or bytes to send instead).
+function Flow:mutate(msg_type, fn)
+  table.insert(hook_list(self, "mutators", msg_type), fn)
+  return self
+end
+
+-- fn(bytes, conn) -> bytes changes a built message (header included).
+function Flow:mutate_bytes(msg_type, fn)
+  table.insert(hook_list(self, "byte_mutators", msg_type), fn)
+  return self
+end
+
+-- The message of that type is built as usual (the flow's state follows) but
+-- neither sent nor added to the transcript.
+function Flow:drop(msg_type)
+  self.dropped = self.dropped or {}
+  self.dropped[msg_type] = true
+  return self
+end
+
+-- Sends the last sent message of that type again (not added to the
+-- transcript unless opts.transcript is true).
+function Flow:resend(msg_type, opts)
+  local raw = assert(self.sent and self.sent[msg_type], "no " .. tostring(msg_type) .. " was sent")
+  opts = opts or {}
+  return self:send_handshake(raw, { transcript = opts.transcript == true, mutate = false })
+end
+
+-- Handshake data in records of these sizes (a number or a list whose last
+-- entry repeats); nil restores whole records.
+function Flow:fragment(sizes)
+  if type(sizes) == "number" then sizes = { sizes } end
+  self.records.fragment_sizes = sizes
+  return self
+end
+
+-- While packing, handshake messages are held and then sent together (in as
+-- few records as fit) at flush(), at the next non-handshake record, or when
+-- the flow waits for the peer.
+function Flow:pack(on)
+  self.records.packing = on ~= false
+  if on == false then return self.records:flush() end
+  return self
+end
+
+function Flow:flush() return self.records:flush() end
+
+-- One record exactly as given: content_type (number or name), data;
+-- opts.version (header version), opts.protect = false (clear text even
+-- after ChangeCipherSpec), opts.seal (seal options), opts.length (a wrong
+-- length field).
+function Flow:send_record(content_type, data, opts)
+  opts = opts or {}
+  if type(content_type) == "string" then content_type = assert(core.names.content_types[content_type], content_type) end
+  local ok, err, detail = self.records:flush()
+  if ok then ok, err, detail = self.records:send_record(content_type, data or "", opts.version, opts) end
+  if not ok then self.transport_dead = true end
+  return ok, err, detail
+end
+
+-- Bytes straight onto the transport (no record framing).
+function Flow:send_raw(bytes)
+  local ok, err, detail = self.records:flush()
+  if ok then ok, err, detail = self.records:send_raw(bytes) end
+  if not ok then self.transport_dead = true end
+  return ok, err, detail
+end
+
+-- Seal options for the next protected record(s): e.g.
+-- conn:corrupt_next_record{corrupt_mac = true}; a list of option tables for
+-- several records.
+function Flow:corrupt_next_record(opts)
+  self.records.seal_once = self.records.seal_once or {}
+  table.insert(self.records.seal_once, opts or { corrupt_mac = true })
+  return self
+end
+
 ---------------------------------------------------------------------------
 -- Sending and receiving handshake messages
 ---------------------------------------------------------------------------
 
+local function run_hooks(self, field, msg_type, value)
+  local list = self[field] and self[field][msg_type]
+  for _, fn in ipairs(list or {}) do
+    local out = fn(value, self)
+    if out ~= nil then value = out end
+  end
+  return value
+end
+
 -- Builds msg (a table) or takes raw bytes, adds it to the transcript, sends it.
-function Flow:send_handshake(msg)
+-- The mutate/mutate_bytes/drop hooks apply to it (opts.mutate = false: not);
+-- opts.transcript = false keeps it out of the transcript.
+function Flow:send_handshake(msg, opts)
+  opts = opts or {}
+  local msg_type = type(msg) == "table" and msg.msg_type or nil
+  if opts.mutate ~= false and msg_type then msg = run_hooks(self, "mutators", msg_type, msg) end
   local raw = type(msg) == "string" and msg or core.build_handshake(msg)
-  if type(msg) == "string" then msg = core.parse_handshake(raw, 1, self:parse_options()) or { msg_type = "?" } end
-  self.transcript:add(raw)
+  if type(msg) == "string" then msg = core.parse_handshake(raw, 1, self:parse_options()) or { msg_type = msg_type or "?" } end
+  msg_type = msg_type or msg.msg_type
+  if opts.mutate ~= false then raw = run_hooks(self, "byte_mutators", msg_type, raw) end
+  if opts.mutate ~= false and self.dropped and self.dropped[msg_type] then
+    self.tracer:note("dropped " .. tostring(msg_type))
+    return true
+  end
+  self.sent = self.sent or {}
+  self.sent[msg_type] = raw
+  if opts.transcript ~= false then self.transcript:add(raw) end
   self.tracer:message("sent", msg)
   return self:send_records(CT.handshake, raw)
 end

@@ -26,7 +26,20 @@ function record_layer.new(transport, opts)
     read_state = nil, write_state = nil,      -- nil: no protection yet
     pending_read = nil, pending_write = nil,
     on_record = opts.on_record,               -- hook(direction, content_type, plaintext)
+    -- Probe hooks (docs/variants.md): fragment_sizes cuts handshake data
+    -- into records of these sizes (the last one repeats); packing holds
+    -- handshake data until flush() so several messages share records;
+    -- seal_once is a list of seal options for the next protected records.
+    fragment_sizes = nil, packing = false, packed = nil, seal_once = nil,
   }, RecordLayer)
+end
+
+-- Sends the handshake data held while packing (one stream, cut as usual).
+function RecordLayer:flush()
+  local data = self.packed
+  self.packed = nil
+  if data and #data > 0 then return self:send_split(CT.handshake, data) end
+  return true
 end
 
 -- Protection states made from the key block, installed at ChangeCipherSpec.
@@ -58,25 +71,51 @@ function RecordLayer:send_raw(bytes)
 end
 
 -- One record, protected by the current write state, content not split.
-function RecordLayer:send_record(content_type, data, version)
+-- opts (probes): protect = false sends it in the clear even after
+-- ChangeCipherSpec; seal = options for write_state:seal (corrupt_mac, ...);
+-- length = a wrong record length.
+function RecordLayer:send_record(content_type, data, version, opts)
+  opts = opts or {}
   if self.on_record then self.on_record("sent", content_type, data) end
   local fragment = data
-  if self.write_state then fragment = self.write_state:seal(content_type, data) end
+  if self.write_state and opts.protect ~= false then
+    local seal = opts.seal
+    if not seal and self.seal_once and #self.seal_once > 0 then seal = table.remove(self.seal_once, 1) end
+    fragment = self.write_state:seal(content_type, data, seal)
+  end
   return self:send_raw(core.build_record {
     content_type = content_type, version = version or self.version, fragment = fragment,
+    length = opts.length,
   })
+end
+
+-- data cut into records: handshake data by fragment_sizes when set, else
+-- records of at most max_fragment bytes.
+function RecordLayer:send_split(content_type, data)
+  local sizes = content_type == CT.handshake and self.fragment_sizes or nil
+  local i, k = 1, 1
+  while i <= #data do
+    local size = self.max_fragment
+    if sizes then size = sizes[math.min(k, #sizes)] or size end
+    local ok, err, detail = self:send_record(content_type, data:sub(i, i + size - 1))
+    if not ok then return nil, err, detail end
+    i, k = i + size, k + 1
+  end
+  return true
 end
 
 -- Sends data of a content type, split into records of at most max_fragment
 -- bytes; an empty payload is one empty record (application data may be).
+-- While packing, handshake data is held until flush() or another send.
 function RecordLayer:send(content_type, data)
-  local size = self.max_fragment
-  if #data == 0 then return self:send_record(content_type, data) end
-  for i = 1, #data, size do
-    local ok, err, detail = self:send_record(content_type, data:sub(i, i + size - 1))
-    if not ok then return nil, err, detail end
+  if self.packing and content_type == CT.handshake then
+    self.packed = (self.packed or "") .. data
+    return true
   end
-  return true
+  local ok, err, detail = self:flush()
+  if not ok then return nil, err, detail end
+  if #data == 0 then return self:send_record(content_type, data) end
+  return self:send_split(content_type, data)
 end
 
 -- Reads one record; returns content_type, plaintext, version.
@@ -94,8 +133,11 @@ function RecordLayer:read_record()
   end
   local rec, perr, detail = core.parse_record(header .. fragment)
   if not rec then return nil, perr, detail end
-  if self.expect_version and rec.version ~= self.expect_version then
+  if self.expect_version and rec.version ~= self.expect_version and not self.lenient_version then
     return nil, "protocol_version", string.format("record.version: 0x%04x, negotiated 0x%04x", rec.version, self.expect_version)
+  end
+  if self.expect_version and rec.version ~= self.expect_version then
+    self.odd_version = rec.version -- lenient_version (probes): noted, not refused
   end
   local plaintext = rec.fragment
   if self.read_state then
@@ -115,6 +157,10 @@ end
 --   {kind = "application_data", data = bytes}
 -- or nil, err, detail (err an alert name to send, or "closed"/"timeout"/"transport").
 function RecordLayer:read_event()
+  if self.packed then -- never wait for the peer while holding our messages
+    local ok, err, detail = self:flush()
+    if not ok then return nil, err, detail end
+  end
   while true do
     local msg, merr, mdetail = self.reassembler:next()
     if msg then return { kind = "handshake", raw = msg } end
@@ -147,6 +193,8 @@ function RecordLayer:read_event()
 end
 
 function RecordLayer:send_alert(level, description)
+  local ok, err, detail = self:flush()
+  if not ok then return nil, err, detail end
   return self:send_record(CT.alert, core.build_alert { level = level, description = description })
 end
 

@@ -1,0 +1,91 @@
+-- tlshs client probe runner: plays a TLS 1.2 server that misbehaves in one
+-- way per probe (scripts/client_probes/*.lua) and reports what the client
+-- under test does about it.
+--   lua5.4 scripts/client_probe.lua --listen 127.0.0.1:4433 --cert c.pem --key k.pem \
+--     --exec 'openssl s_client -connect 127.0.0.1:{port} -tls1_2 -CAfile ca.pem -verify_return_error -ign_eof'
+-- With --exec the command is started once per probe ({port} is the
+-- listening port) and stopped afterwards; without it, one connection is
+-- awaited per probe. Prints one line per probe and "N passed, N failed";
+-- exits 1 when a probe failed.
+dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/setup.lua")
+local argparse = require "argparse"
+local socket = require "socket"
+local probe = require "tlshs.probe"
+local transport = require "tlshs.transport"
+local expect = require "tlshs.expect"
+
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local parser = argparse("client_probe.lua", "Runs TLS 1.2 server-side probes against a client.")
+parser:option("--listen", "HOST:PORT to listen on (port 0: any free port).")
+parser:option("--cert", "Certificate chain (PEM) for the server, leaf first.")
+parser:option("--key", "Private key (PEM).")
+parser:option("--other-cert", "A certificate for another host name (certificate_other_host).")
+parser:option("--other-key", "Its private key.")
+parser:option("--exec", "Shell command starting the client under test; {port} is replaced.")
+parser:option("--only", "Run only this probe (repeatable)."):count("*")
+parser:flag("--list", "List the probes and exit.")
+parser:option("--timeout", "Seconds to wait for the client.", "5")
+parser:option("--probes", "Directory of probe files.", here .. "/client_probes")
+parser:flag("--trace", "Print each handshake as a ladder diagram on stderr.")
+local args = parser:parse()
+
+local list = probe.load_dir(args.probes)
+local selected, err = probe.select(list, args.only)
+if not selected then parser:error(err) end
+if args.list then
+  for _, p in ipairs(selected) do print(string.format("%-34s %s", p.name, p.description or "")) end
+  os.exit(0)
+end
+if not (args.listen and args.cert and args.key) then parser:error("--listen, --cert and --key are required (or --list)") end
+local host, port = args.listen:match("^%[?(.-)%]?:(%d+)$")
+if not host then parser:error("--listen wants HOST:PORT") end
+
+local listener = assert(socket.bind(host, tonumber(port)))
+local _, bound = listener:getsockname()
+io.stderr:write("listening on ", host, ":", bound, "\n")
+local timeout = tonumber(args.timeout)
+
+local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+local child
+local function start_client()
+  if not args.exec then return end
+  local cmd = args.exec:gsub("{port}", tostring(bound))
+  local pipe = io.popen("sh -c " .. shell_quote("(" .. cmd .. ") </dev/null >/dev/null 2>&1 & echo $!"))
+  child = tonumber(pipe:read("*l"))
+  pipe:close()
+end
+local function stop_client()
+  if child then
+    -- the command runs in a subshell: stop its children, then it
+    os.execute("pkill -P " .. child .. " 2>/dev/null; kill " .. child .. " 2>/dev/null")
+    child = nil
+  end
+end
+
+local ctx = {
+  cert = args.cert, key = args.key, other_cert = args.other_cert, other_key = args.other_key,
+  timeout = timeout, trace = args.trace,
+}
+function ctx.accept()
+  start_client()
+  listener:settimeout(timeout)
+  local sock, aerr = listener:accept()
+  if not sock then return nil, aerr end
+  sock:settimeout(timeout)
+  return expect.keep_open(transport.socket(sock))
+end
+
+local function run(p, c)
+  local ok, r = pcall(probe.run_server, p, c)
+  stop_client()
+  if not ok then error(r, 0) end
+  return r
+end
+
+local passed, failed = probe.run_all(selected, ctx, run, function(line)
+  io.stdout:write(line, "\n")
+  io.stdout:flush()
+end)
+print(string.format("%d passed, %d failed", passed, failed))
+os.exit(failed == 0 and 0 or 1)
