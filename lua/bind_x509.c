@@ -189,7 +189,7 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 static void push_oid(lua_State *L, const uint8_t *oid, size_t len)
 {
     char txt[128];
-    ths_asn1_oid_text(oid, len, txt, sizeof txt);
+    ths_der_oid_text(oid, len, txt, sizeof txt);
     lua_pushstring(L, txt);
 }
 

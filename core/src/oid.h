@@ -1,6 +1,7 @@
-/* Private: the OIDs X.509 parsing compares against (contents octets). */
-#ifndef THS_X509_OID_H
-#define THS_X509_OID_H
+/* Private: the OIDs the core compares against (contents octets), shared by
+ * X.509 and the key loaders. */
+#ifndef THS_OID_H
+#define THS_OID_H
 
 #include "ths_x509.h"
 

@@ -1,5 +1,5 @@
-/* Object identifiers X.509 parsing knows, and their names. */
-#include "x509_oid.h"
+/* Object identifiers the core knows (X.509, key files), and their names. */
+#include "oid.h"
 #include <string.h>
 
 #define OID(name, ...) const uint8_t name[] = {__VA_ARGS__}; const size_t name##_len = sizeof name
