@@ -159,18 +159,6 @@ const char *ths_x509_curve_name(uint16_t group);          /* "secp256r1" or NULL
 const char *ths_x509_eku_name(const uint8_t *oid, size_t len); /* "server_auth" or NULL */
 unsigned ths_x509_eku_flag(const uint8_t *oid, size_t len);
 
-/* ---- PEM (RFC 7468) --------------------------------------------------------- */
-
-/* Does the text contain a "-----BEGIN " line? */
-int ths_x509_is_pem(const uint8_t *in, size_t len);
-/* Finds the next CERTIFICATE block at or after *pos: *b64 points at its
- * base64 text (NULL when there is no further block), *pos moves past it. */
-int ths_x509_pem_next(const uint8_t *in, size_t len, size_t *pos, const uint8_t **b64, size_t *b64len,
-                      ths_error *err);
-/* Decodes base64 text (whitespace allowed) into out (b64len * 3 / 4 bytes suffice). */
-int ths_x509_pem_decode(const uint8_t *b64, size_t b64len, uint8_t *out, size_t cap, size_t *outlen,
-                        ths_error *err);
-
 /* ---- host names (RFC 6125 §6.4) ------------------------------------------- */
 
 /* Matches a reference identity (a DNS name, or an IPv4/IPv6 literal) against
