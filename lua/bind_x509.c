@@ -9,6 +9,7 @@
  * copy of the DER, which the parsed fields point into; nothing is malloc'd.
  */
 #include "bind_x509.h"
+#include "ths_pem.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -41,36 +42,47 @@ static int finish_cert(lua_State *L, tlshs_cert *c, size_t len)
     return 0;
 }
 
+/* PEM trouble in a certificate file is reported as bad_certificate. */
+static int cert_pem_fail(ths_error *err)
+{
+    err->code = THS_ALERT_BAD_CERTIFICATE;
+    return THS_ALERT_BAD_CERTIFICATE;
+}
+
 /* Pushes the certificates of `in` (PEM blocks, or one DER certificate).
- * Returns the number pushed, or -3 after pushing a failure triple. */
+ * Returns the number pushed, or -3 after pushing a failure triple.
+ * Nothing is allocated outside Lua: each block is decoded straight into
+ * its certificate's userdata. */
 static int push_certs(lua_State *L, const uint8_t *in, size_t len, int max)
 {
     ths_error err;
     size_t pos = 0;
     int count = 0;
     memset(&err, 0, sizeof err);
-    if (!ths_x509_is_pem(in, len)) {
+    if (!ths_pem_is_pem(in, len)) {
         tlshs_cert *c = new_cert(L, len);
         memcpy(c->der, in, len);
         return finish_cert(L, c, len) ? -3 : 1;
     }
     while (count < max) {
-        const uint8_t *b64;
-        size_t b64len, n;
+        ths_pem_armor a;
+        size_t n;
         tlshs_cert *c;
-        int rc = ths_x509_pem_next(in, len, &pos, &b64, &b64len, &err);
+        int rc = ths_pem_find(in, len, &pos, &a, &err);
         if (rc) {
             lua_pop(L, count);
-            tlshs_push_fail(L, rc, &err);
+            tlshs_push_fail(L, cert_pem_fail(&err), &err);
             return -3;
         }
-        if (!b64)
+        if (!a.b64)
             break;
+        if (strcmp(a.label, "CERTIFICATE") != 0)   /* keys, parameters: skipped */
+            continue;
         luaL_checkstack(L, 4, "too many certificates");
-        c = new_cert(L, b64len / 4 * 3 + 3);
-        if ((rc = ths_x509_pem_decode(b64, b64len, c->der, c->cap, &n, &err))) {
+        c = new_cert(L, ths_pem_decoded_max(&a));
+        if ((rc = ths_pem_decode(&a, c->der, c->cap, &n, &err))) {
             lua_pop(L, count + 1);
-            tlshs_push_fail(L, rc, &err);
+            tlshs_push_fail(L, cert_pem_fail(&err), &err);
             return -3;
         }
         if (finish_cert(L, c, n)) {
@@ -189,7 +201,7 @@ static void set_int(lua_State *L, const char *k, lua_Integer v)
 static void push_oid(lua_State *L, const uint8_t *oid, size_t len)
 {
     char txt[128];
-    ths_asn1_oid_text(oid, len, txt, sizeof txt);
+    ths_der_oid_text(oid, len, txt, sizeof txt);
     lua_pushstring(L, txt);
 }
 

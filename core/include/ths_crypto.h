@@ -11,25 +11,7 @@
 
 #include "tlshs.h"
 #include "ths_pkey.h"
-
-/* ---- PEM armour (RFC 7468) ---------------------------------------------- */
-
-typedef struct {
-    char label[64];      /* "CERTIFICATE", "RSA PRIVATE KEY", ... */
-    uint8_t *der;        /* decoded bytes, malloc'd; NULL when no block was found */
-    size_t len;
-    int encrypted;       /* RFC 1421 "Proc-Type: 4,ENCRYPTED" header present */
-} ths_pem_block;
-
-/* Does the buffer contain a "-----BEGIN " line? */
-int ths_pem_is_pem(const uint8_t *in, size_t len);
-/* Decodes the next PEM block at or after *pos and advances *pos past its END
- * line.  Returns 0 with blk->der == NULL when no further block exists,
- * THS_ALERT_DECODE_ERROR (detail names the label and line) for bad armour or
- * base64, THS_ERR_NOMEM.  Text between blocks is ignored (RFC 7468 §2). */
-int ths_pem_next(const uint8_t *in, size_t len, size_t *pos, ths_pem_block *blk, ths_error *err);
-/* Wipes and frees blk->der (safe on a zeroed block). */
-void ths_pem_block_free(ths_pem_block *blk);
+#include "ths_pem.h"   /* PEM armour (RFC 7468) */
 
 /* ---- hashes -------------------------------------------------------------- */
 

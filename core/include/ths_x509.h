@@ -1,6 +1,6 @@
 /*
- * X.509 certificates (RFC 5280): a strict DER reader, certificate parsing,
- * host-name matching (RFC 6125) and path validation (RFC 5280 §6).
+ * X.509 certificates (RFC 5280): certificate parsing on the DER reader of
+ * ths_der.h, host-name matching (RFC 6125) and path validation (RFC 5280 §6).
  *
  * Memory: the caller owns everything.  A parsed ths_x509_cert points into the
  * DER bytes it was parsed from, so those bytes must outlive it; nothing here
@@ -12,70 +12,7 @@
 #define THS_X509_H
 
 #include "tlshs.h"
-
-/* ---- strict DER reader (ITU-T X.690 §8, §10) ---------------------------- */
-
-/*
- * One TLV read from a ths_reader.  Only the DER subset X.509 needs is
- * accepted: single-byte tags (no high-tag-number form), definite lengths in
- * the shortest form (X.690 §10.1), at most 4 length octets, contents inside
- * the enclosing element.  `body` is a sub-reader over the contents that
- * shares the error and reports offsets relative to the outermost input.
- */
-typedef struct {
-    uint8_t tag;              /* class | constructed | number, e.g. 0x30 */
-    const uint8_t *tlv;       /* the whole element, header included */
-    size_t tlv_len;
-    const uint8_t *val;       /* the contents */
-    size_t len;
-    size_t offset;            /* offset of the tag byte in the outermost input */
-    ths_reader body;
-} ths_asn1;
-
-/* Universal tags (X.680 §8.6) and the context tags X.509 uses. */
-enum {
-    THS_DER_BOOLEAN = 0x01,
-    THS_DER_INTEGER = 0x02,
-    THS_DER_BIT_STRING = 0x03,
-    THS_DER_OCTET_STRING = 0x04,
-    THS_DER_NULL = 0x05,
-    THS_DER_OID = 0x06,
-    THS_DER_UTF8_STRING = 0x0c,
-    THS_DER_PRINTABLE_STRING = 0x13,
-    THS_DER_T61_STRING = 0x14,
-    THS_DER_IA5_STRING = 0x16,
-    THS_DER_UTC_TIME = 0x17,
-    THS_DER_GENERALIZED_TIME = 0x18,
-    THS_DER_UNIVERSAL_STRING = 0x1c,
-    THS_DER_BMP_STRING = 0x1e,
-    THS_DER_SEQUENCE = 0x30,
-    THS_DER_SET = 0x31
-};
-
-/* Reads the next element, whatever its tag.  0 or bad_certificate. */
-int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field);
-/* Reads the next element and fails unless its tag is `tag`. */
-int ths_asn1_expect(ths_reader *r, uint8_t tag, ths_asn1 *out, const char *field);
-/* Tag of the next element, or -1 at the end (does not fail). */
-int ths_asn1_peek(const ths_reader *r);
-/* An INTEGER element's contents checked for minimal encoding (X.690 §8.3.2);
- * fails on negative values when !allow_negative. */
-int ths_asn1_integer(ths_reader *r, ths_asn1 *out, int allow_negative, const char *field);
-/* A non-negative INTEGER that fits in a long (version, pathLen, saltLength). */
-int ths_asn1_small_uint(ths_reader *r, long max, long *value, const char *field);
-/* BOOLEAN in DER form: 0x00 or 0xFF (X.690 §11.1). */
-int ths_asn1_boolean(ths_reader *r, int *value, const char *field);
-/* BIT STRING: *bits points after the unused-bits octet; unused bits must be
- * zero (X.690 §11.2.1). */
-int ths_asn1_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused,
-                       const char *field);
-/* OBJECT IDENTIFIER contents, checked (minimal base-128 arcs, X.690 §8.19). */
-int ths_asn1_oid(ths_reader *r, ths_asn1 *out, const char *field);
-/* Dotted text of OID contents ("1.2.840.113549.1.1.11"); "" if it does not fit. */
-void ths_asn1_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap);
-/* UTCTime or GeneralizedTime in the RFC 5280 §4.1.2.5 forms
- * (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ) as Unix seconds. */
-int ths_asn1_time(ths_reader *r, int64_t *t, const char *field);
+#include "ths_der.h"
 
 /* ---- certificates --------------------------------------------------------- */
 
@@ -221,18 +158,6 @@ const char *ths_x509_hash_name(ths_x509_hash h);          /* "sha256" */
 const char *ths_x509_curve_name(uint16_t group);          /* "secp256r1" or NULL */
 const char *ths_x509_eku_name(const uint8_t *oid, size_t len); /* "server_auth" or NULL */
 unsigned ths_x509_eku_flag(const uint8_t *oid, size_t len);
-
-/* ---- PEM (RFC 7468) --------------------------------------------------------- */
-
-/* Does the text contain a "-----BEGIN " line? */
-int ths_x509_is_pem(const uint8_t *in, size_t len);
-/* Finds the next CERTIFICATE block at or after *pos: *b64 points at its
- * base64 text (NULL when there is no further block), *pos moves past it. */
-int ths_x509_pem_next(const uint8_t *in, size_t len, size_t *pos, const uint8_t **b64, size_t *b64len,
-                      ths_error *err);
-/* Decodes base64 text (whitespace allowed) into out (b64len * 3 / 4 bytes suffice). */
-int ths_x509_pem_decode(const uint8_t *b64, size_t b64len, uint8_t *out, size_t cap, size_t *outlen,
-                        ths_error *err);
 
 /* ---- host names (RFC 6125 §6.4) ------------------------------------------- */
 

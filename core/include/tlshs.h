@@ -107,6 +107,7 @@ typedef struct {
     const char *ctx;     /* message or structure name, e.g. "client_hello" */
     ths_error *err;      /* shared with sub-readers; may be NULL */
     int failed;
+    int der_alert;       /* alert for malformed DER (ths_der.h); 0: decode_error */
 } ths_reader;
 
 void ths_rd_init(ths_reader *r, const uint8_t *data, size_t len, const char *ctx, ths_error *err);

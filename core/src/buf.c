@@ -13,6 +13,7 @@ void ths_rd_init(ths_reader *r, const uint8_t *data, size_t len, const char *ctx
     r->ctx = ctx ? ctx : "";
     r->err = err;
     r->failed = 0;
+    r->der_alert = 0;
 }
 
 size_t ths_rd_left(const ths_reader *r)
@@ -84,6 +85,7 @@ int ths_rd_vector(ths_reader *r, int prefix, size_t min, size_t max, const char 
     memset(sub, 0, sizeof *sub);
     sub->ctx = r->ctx;
     sub->err = r->err;
+    sub->der_alert = r->der_alert;
     if (r->failed) {
         sub->failed = 1;
         return r->err ? r->err->code : THS_ALERT_DECODE_ERROR;

@@ -1,35 +1,45 @@
 /*
- * A strict DER reader (ITU-T X.690) on top of ths_reader.
+ * The strict DER reader (ITU-T X.690) on top of ths_reader (ths_der.h),
+ * shared by X.509, the key loaders and ECDSA signatures.
  *
  * Why not libtomcrypt's der_decode_sequence_flexi: it builds a linked list of
  * mallocs for the whole tree, recurses on attacker-chosen nesting, and accepts
- * BER forms we must refuse.  X.509 needs a handful of TLV shapes read in a
- * fixed order, which a schema-driven walk over one bounds-checked cursor does
- * with no allocation and no recursion: nesting depth is bounded by the schema
- * (at most 8 levels for a certificate), not by the input.
+ * BER forms we must refuse.  Certificates and keys need a handful of TLV
+ * shapes read in a fixed order, which a schema-driven walk over one
+ * bounds-checked cursor does with no allocation and no recursion: nesting
+ * depth is bounded by the schema (at most 8 levels for a certificate), not by
+ * the input.
  */
-#include "ths_x509.h"
+#include "ths_der.h"
 #include <stdio.h>
 #include <string.h>
 
-#define BAD THS_ALERT_BAD_CERTIFICATE
+/* The alert malformed DER raises on this reader. */
+#define BAD (r->der_alert ? r->der_alert : THS_ALERT_DECODE_ERROR)
 
-static void der_fail_sub(ths_reader *r, ths_asn1 *out)
+void ths_der_init(ths_reader *r, const uint8_t *data, size_t len, const char *ctx, ths_error *err, int alert)
+{
+    ths_rd_init(r, data, len, ctx, err);
+    r->der_alert = alert;
+}
+
+static void der_fail_sub(ths_reader *r, ths_der *out)
 {
     memset(out, 0, sizeof *out);
     out->body.ctx = r->ctx;
     out->body.err = r->err;
+    out->body.der_alert = r->der_alert;
     out->body.failed = 1;
 }
 
-int ths_asn1_peek(const ths_reader *r)
+int ths_der_peek(const ths_reader *r)
 {
     if (r->failed || r->pos >= r->len)
         return -1;
     return r->data[r->pos];
 }
 
-int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field)
+int ths_der_any(ths_reader *r, ths_der *out, const char *field)
 {
     size_t at, left, hdr = 2, len;
     uint8_t tag, b;
@@ -68,8 +78,8 @@ int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field)
         hdr = 2 + n;
     }
     if (len > left - hdr)
-        return ths_rd_fail(r, BAD, "%s: length %zu at offset %zu runs past the end (%zu bytes left)", field, len,
-                           at, left - hdr);
+        return ths_rd_fail(r, BAD, "%s: truncated: length %zu at offset %zu runs past the end (%zu bytes left)",
+                           field, len, at, left - hdr);
     out->tag = tag;
     out->tlv = r->data + r->pos;
     out->tlv_len = hdr + len;
@@ -85,10 +95,10 @@ int ths_asn1_any(ths_reader *r, ths_asn1 *out, const char *field)
     return 0;
 }
 
-int ths_asn1_expect(ths_reader *r, uint8_t tag, ths_asn1 *out, const char *field)
+int ths_der_expect(ths_reader *r, uint8_t tag, ths_der *out, const char *field)
 {
     size_t at = r->base + r->pos;
-    int rc = ths_asn1_any(r, out, field);
+    int rc = ths_der_any(r, out, field);
     if (rc)
         return rc;
     if (out->tag != tag) {
@@ -102,9 +112,19 @@ int ths_asn1_expect(ths_reader *r, uint8_t tag, ths_asn1 *out, const char *field
     return 0;
 }
 
-int ths_asn1_integer(ths_reader *r, ths_asn1 *out, int allow_negative, const char *field)
+int ths_der_end(ths_reader *r, const char *field)
 {
-    int rc = ths_asn1_expect(r, THS_DER_INTEGER, out, field);
+    if (r->failed)
+        return r->err && r->err->code ? r->err->code : BAD;
+    if (r->pos != r->len)
+        return ths_rd_fail(r, BAD, "%s: %zu unexpected bytes at offset %zu (trailing data)", field,
+                           r->len - r->pos, r->base + r->pos);
+    return 0;
+}
+
+int ths_der_integer(ths_reader *r, ths_der *out, int allow_negative, const char *field)
+{
+    int rc = ths_der_expect(r, THS_DER_INTEGER, out, field);
     if (rc)
         return rc;
     if (out->len == 0)
@@ -118,12 +138,29 @@ int ths_asn1_integer(ths_reader *r, ths_asn1 *out, int allow_negative, const cha
     return 0;
 }
 
-int ths_asn1_small_uint(ths_reader *r, long max, long *value, const char *field)
+int ths_der_uint(ths_reader *r, const uint8_t **p, size_t *len, const char *field)
 {
-    ths_asn1 d;
+    ths_der d;
+    int rc = ths_der_integer(r, &d, 0, field);
+    *p = NULL;
+    *len = 0;
+    if (rc)
+        return rc;
+    *p = d.val;
+    *len = d.len;
+    if (*len > 1 && (*p)[0] == 0) { /* the sign octet of a positive value */
+        (*p)++;
+        (*len)--;
+    }
+    return 0;
+}
+
+int ths_der_small_uint(ths_reader *r, long max, long *value, const char *field)
+{
+    ths_der d;
     size_t i;
     unsigned long v = 0;
-    int rc = ths_asn1_integer(r, &d, 0, field);
+    int rc = ths_der_integer(r, &d, 0, field);
     *value = 0;
     if (rc)
         return rc;
@@ -138,10 +175,10 @@ int ths_asn1_small_uint(ths_reader *r, long max, long *value, const char *field)
     return 0;
 }
 
-int ths_asn1_boolean(ths_reader *r, int *value, const char *field)
+int ths_der_boolean(ths_reader *r, int *value, const char *field)
 {
-    ths_asn1 d;
-    int rc = ths_asn1_expect(r, THS_DER_BOOLEAN, &d, field);
+    ths_der d;
+    int rc = ths_der_expect(r, THS_DER_BOOLEAN, &d, field);
     *value = 0;
     if (rc)
         return rc;
@@ -151,10 +188,10 @@ int ths_asn1_boolean(ths_reader *r, int *value, const char *field)
     return 0;
 }
 
-int ths_asn1_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused, const char *field)
+int ths_der_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, unsigned *unused, const char *field)
 {
-    ths_asn1 d;
-    int rc = ths_asn1_expect(r, THS_DER_BIT_STRING, &d, field);
+    ths_der d;
+    int rc = ths_der_expect(r, THS_DER_BIT_STRING, &d, field);
     *bits = NULL;
     *nbytes = 0;
     *unused = 0;
@@ -173,10 +210,10 @@ int ths_asn1_bit_string(ths_reader *r, const uint8_t **bits, size_t *nbytes, uns
     return 0;
 }
 
-int ths_asn1_oid(ths_reader *r, ths_asn1 *out, const char *field)
+int ths_der_oid(ths_reader *r, ths_der *out, const char *field)
 {
     size_t i;
-    int rc = ths_asn1_expect(r, THS_DER_OID, out, field);
+    int rc = ths_der_expect(r, THS_DER_OID, out, field);
     if (rc)
         return rc;
     if (out->len == 0)
@@ -191,7 +228,7 @@ int ths_asn1_oid(ths_reader *r, ths_asn1 *out, const char *field)
     return 0;
 }
 
-void ths_asn1_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap)
+void ths_der_oid_text(const uint8_t *oid, size_t len, char *out, size_t cap)
 {
     size_t i, at = 0;
     uint64_t arc = 0;
@@ -255,23 +292,23 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-int ths_asn1_time(ths_reader *r, int64_t *t, const char *field)
+int ths_der_time(ths_reader *r, int64_t *t, const char *field)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    ths_asn1 d;
+    ths_der d;
     int y, mo, da, h, mi, s, leap, rc, ylen;
     const uint8_t *p;
-    int tag = ths_asn1_peek(r);
+    int tag = ths_der_peek(r);
 
     *t = 0;
     if (tag != THS_DER_UTC_TIME && tag != THS_DER_GENERALIZED_TIME) {
-        rc = ths_asn1_any(r, &d, field);
+        rc = ths_der_any(r, &d, field);
         if (rc)
             return rc;
         return ths_rd_fail(r, BAD, "%s: expected UTCTime or GeneralizedTime, found tag 0x%02x at offset %zu",
                            field, d.tag, d.offset);
     }
-    rc = ths_asn1_any(r, &d, field);
+    rc = ths_der_any(r, &d, field);
     if (rc)
         return rc;
     ylen = d.tag == THS_DER_UTC_TIME ? 2 : 4;

@@ -101,7 +101,8 @@ static const ths_name content_types[] = {
     {24, "heartbeat"}, {25, "tls12_cid"}, {26, "ACK"},
 };
 
-/* TLS Alerts (RFC 5246 §7.2, RFC 8446 §6); the same list as ths_alert_name (error.c) */
+/* TLS Alerts (RFC 5246 §7.2, RFC 8446 §6, IANA TLS Alerts registry); also behind
+ * ths_alert_name / ths_alert_from_name (error.c) */
 static const ths_name alerts[] = {
     {0, "close_notify"}, {10, "unexpected_message"}, {20, "bad_record_mac"},
     {21, "decryption_failed"}, {22, "record_overflow"}, {30, "decompression_failure"},

@@ -1,6 +1,7 @@
-/* PEM armour decoding (RFC 7468; RFC 1421 headers only to detect encryption).
+/* PEM armour decoding (RFC 7468; RFC 1421 headers only to detect encryption):
+ * the core's one PEM decoder (ths_pem.h), for keys and certificates.
  * Base64 through libsodium, which rejects bad characters and padding. */
-#include "ths_crypto.h"
+#include "ths_pem.h"
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,14 +62,13 @@ void ths_pem_block_free(ths_pem_block *blk)
     memset(blk, 0, sizeof *blk);
 }
 
-int ths_pem_next(const uint8_t *in, size_t len, size_t *pos, ths_pem_block *blk, ths_error *err)
+int ths_pem_find(const uint8_t *in, size_t len, size_t *pos, ths_pem_armor *a, ths_error *err)
 {
-    size_t b, lab, labend, body, e, eol, i, maxout;
+    size_t b, lab, labend, body, e, eol, i;
     char endline[64 + sizeof END + sizeof DASHES];
-    const char *b64_end;
-    size_t outlen = 0;
 
-    memset(blk, 0, sizeof *blk);
+    memset(a, 0, sizeof *a);
+    a->text = in;
     b = find(in, len, *pos, BEGIN);
     if (b >= len) {
         *pos = len;
@@ -78,27 +78,27 @@ int ths_pem_next(const uint8_t *in, size_t len, size_t *pos, ths_pem_block *blk,
     lab = b + strlen(BEGIN);
     eol = line_end(in, len, lab);
     labend = find(in, eol, lab, DASHES);
-    if (labend >= eol || labend - lab >= sizeof blk->label)
+    if (labend >= eol || labend - lab >= sizeof a->label)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: malformed BEGIN line at line %zu",
                         line_no(in, b));
-    memcpy(blk->label, in + lab, labend - lab);
-    blk->label[labend - lab] = 0;
+    memcpy(a->label, in + lab, labend - lab);
+    a->label[labend - lab] = 0;
     body = eol < len ? eol + 1 : len;
 
-    snprintf(endline, sizeof endline, "%s%s%s", END, blk->label, DASHES);
+    snprintf(endline, sizeof endline, "%s%s%s", END, a->label, DASHES);
     e = find(in, len, body, endline);
     if (e >= len)
-        return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: %s: no END line (truncated?)", blk->label);
+        return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: %s: no END line (truncated?)", a->label);
     if (find(in, e, body, BEGIN) < e)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: %s: BEGIN inside the block at line %zu",
-                        blk->label, line_no(in, find(in, e, body, BEGIN)));
+                        a->label, line_no(in, find(in, e, body, BEGIN)));
 
     /* RFC 1421 headers ("Proc-Type: 4,ENCRYPTED", "DEK-Info: ...") end at a
      * blank line; skip them, remembering encryption. */
     if (find(in, e, body, ":") < e) {
         size_t hdr = body;
         if (find(in, e, body, "ENCRYPTED") < e)
-            blk->encrypted = 1;
+            a->encrypted = 1;
         while (hdr < e) {
             size_t le = line_end(in, e, hdr);
             int blank = 1;
@@ -111,21 +111,52 @@ int ths_pem_next(const uint8_t *in, size_t len, size_t *pos, ths_pem_block *blk,
         }
         body = hdr;
     }
-
-    maxout = (e - body) / 4 * 3 + 3;
-    blk->der = (uint8_t *)malloc(maxout ? maxout : 1);
-    if (!blk->der)
-        return ths_fail(err, THS_ERR_NOMEM, "pem: out of memory");
-    if (sodium_base642bin(blk->der, maxout, (const char *)in + body, e - body, " \t\r\n", &outlen, &b64_end,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        !only_space((const uint8_t *)b64_end, in + e)) {
-        size_t bad = b64_end ? (size_t)((const uint8_t *)b64_end - in) : body;
-        ths_pem_block_free(blk);
-        return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: invalid base64 at line %zu", line_no(in, bad));
-    }
-    blk->len = outlen;
+    a->b64 = in + body;
+    a->b64len = e - body;
     *pos = line_end(in, len, e);
     if (*pos < len)
         (*pos)++;
+    return 0;
+}
+
+size_t ths_pem_decoded_max(const ths_pem_armor *a)
+{
+    return a->b64len / 4 * 3 + 3;
+}
+
+int ths_pem_decode(const ths_pem_armor *a, uint8_t *out, size_t cap, size_t *outlen, ths_error *err)
+{
+    const char *b64_end = NULL;
+    *outlen = 0;
+    if (sodium_base642bin(out, cap, (const char *)a->b64, a->b64len, " \t\r\n", outlen, &b64_end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        !only_space((const uint8_t *)b64_end, a->b64 + a->b64len)) {
+        const uint8_t *bad = b64_end ? (const uint8_t *)b64_end : a->b64;
+        *outlen = 0;
+        return ths_fail(err, THS_ALERT_DECODE_ERROR, "pem: %s: invalid base64 at line %zu", a->label,
+                        line_no(a->text, (size_t)(bad - a->text)));
+    }
+    return 0;
+}
+
+int ths_pem_next(const uint8_t *in, size_t len, size_t *pos, ths_pem_block *blk, ths_error *err)
+{
+    ths_pem_armor a;
+    size_t maxout;
+    int rc;
+
+    memset(blk, 0, sizeof *blk);
+    if ((rc = ths_pem_find(in, len, pos, &a, err)) || !a.b64)
+        return rc;
+    memcpy(blk->label, a.label, sizeof blk->label);
+    blk->encrypted = a.encrypted;
+    maxout = ths_pem_decoded_max(&a);
+    blk->der = (uint8_t *)malloc(maxout);
+    if (!blk->der)
+        return ths_fail(err, THS_ERR_NOMEM, "pem: out of memory");
+    if ((rc = ths_pem_decode(&a, blk->der, maxout, &blk->len, err))) {
+        ths_pem_block_free(blk);
+        return rc;
+    }
     return 0;
 }

@@ -27,16 +27,16 @@ static int rsa_public(ths_pkey *key, const uint8_t *n, size_t nlen, const uint8_
 }
 
 /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1) */
-static int rsa_public_der(ths_pkey *key, ths_der *in, ths_error *err)
+static int rsa_public_der(ths_pkey *key, ths_reader *in, ths_error *err)
 {
     ths_der seq;
     const uint8_t *n, *e;
     size_t nlen, elen;
     int rc;
-    if ((rc = ths_der_get(in, DER_SEQUENCE, &seq, "RSAPublicKey", err)) ||
-        (rc = ths_der_uint(&seq, &n, &nlen, "RSAPublicKey.modulus", err)) ||
-        (rc = ths_der_uint(&seq, &e, &elen, "RSAPublicKey.publicExponent", err)) ||
-        (rc = ths_der_end(&seq, "RSAPublicKey", err)) || (rc = ths_der_end(in, "RSAPublicKey", err)))
+    if ((rc = ths_der_expect(in, THS_DER_SEQUENCE, &seq, "RSAPublicKey")) ||
+        (rc = ths_der_uint(&seq.body, &n, &nlen, "RSAPublicKey.modulus")) ||
+        (rc = ths_der_uint(&seq.body, &e, &elen, "RSAPublicKey.publicExponent")) ||
+        (rc = ths_der_end(&seq.body, "RSAPublicKey")) || (rc = ths_der_end(in, "RSAPublicKey")))
         return rc;
     return rsa_public(key, n, nlen, e, elen, "RSAPublicKey", err);
 }
@@ -44,9 +44,9 @@ static int rsa_public_der(ths_pkey *key, ths_der *in, ths_error *err)
 /* namedCurve OID → IANA group */
 int ths_pkey_curve_from_oid(const ths_der *oid, uint16_t *group, ths_error *err)
 {
-    if (THS_OID_IS(oid, THS_OID_P256))
+    if (THS_OID_IS(oid, ths_oid_p256))
         *group = 23;
-    else if (THS_OID_IS(oid, THS_OID_P384))
+    else if (THS_OID_IS(oid, ths_oid_p384))
         *group = 24;
     else
         return ths_fail(err, THS_ERR_UNSUPPORTED, "ec: unsupported curve (only secp256r1 and secp384r1)");
@@ -55,42 +55,42 @@ int ths_pkey_curve_from_oid(const ths_der *oid, uint16_t *group, ths_error *err)
 
 int ths_pkey_from_spki(ths_pkey *key, const uint8_t *der, size_t len, ths_error *err)
 {
-    ths_der in, spki, alg, oid, bits;
+    ths_reader in;
+    ths_der spki, alg, oid, bits;
     int rc;
 
     memset(key, 0, sizeof *key);
     if (ths_crypto_init() != THS_OK)
         return ths_fail(err, THS_ERR_CRYPTO, "crypto: library initialisation failed");
-    ths_der_init(&in, der, len);
-    if ((rc = ths_der_get(&in, DER_SEQUENCE, &spki, "SubjectPublicKeyInfo", err)) ||
-        (rc = ths_der_end(&in, "SubjectPublicKeyInfo", err)) ||
-        (rc = ths_der_get(&spki, DER_SEQUENCE, &alg, "SubjectPublicKeyInfo.algorithm", err)) ||
-        (rc = ths_der_get(&alg, DER_OID, &oid, "SubjectPublicKeyInfo.algorithm.algorithm", err)) ||
-        (rc = ths_der_get(&spki, DER_BIT_STRING, &bits, "SubjectPublicKeyInfo.subjectPublicKey", err)) ||
-        (rc = ths_der_end(&spki, "SubjectPublicKeyInfo", err)))
+    ths_der_init(&in, der, len, "", err, THS_ALERT_DECODE_ERROR);
+    if ((rc = ths_der_expect(&in, THS_DER_SEQUENCE, &spki, "SubjectPublicKeyInfo")) ||
+        (rc = ths_der_end(&in, "SubjectPublicKeyInfo")) ||
+        (rc = ths_der_expect(&spki.body, THS_DER_SEQUENCE, &alg, "SubjectPublicKeyInfo.algorithm")) ||
+        (rc = ths_der_oid(&alg.body, &oid, "SubjectPublicKeyInfo.algorithm.algorithm")) ||
+        (rc = ths_der_expect(&spki.body, THS_DER_BIT_STRING, &bits, "SubjectPublicKeyInfo.subjectPublicKey")) ||
+        (rc = ths_der_end(&spki.body, "SubjectPublicKeyInfo")))
         return rc;
-    if (bits.len < 1 || bits.p[0] != 0)
+    /* The key is a whole number of octets: the unused-bits octet is 0. */
+    if (bits.len < 1 || bits.val[0] != 0)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "SubjectPublicKeyInfo.subjectPublicKey: unused bits at offset %zu",
-                        bits.base);
-    bits.p++;
-    bits.len--;
-    bits.base++;
+                        bits.body.base);
+    ths_rd_u8(&bits.body, "SubjectPublicKeyInfo.subjectPublicKey.unused_bits");
 
-    if (THS_OID_IS(&oid, THS_OID_RSA)) {
+    if (THS_OID_IS(&oid, ths_oid_rsa_encryption)) {
         /* RFC 3279 §2.3.1: parameters NULL (tolerate absent) */
-        if (ths_der_peek(&alg) == DER_NULL) {
+        if (ths_der_peek(&alg.body) == THS_DER_NULL) {
             ths_der null;
-            if ((rc = ths_der_get(&alg, DER_NULL, &null, "rsaEncryption.parameters", err)))
+            if ((rc = ths_der_expect(&alg.body, THS_DER_NULL, &null, "rsaEncryption.parameters")))
                 return rc;
         }
-        if ((rc = ths_der_end(&alg, "rsaEncryption.parameters", err)))
+        if ((rc = ths_der_end(&alg.body, "rsaEncryption.parameters")))
             return rc;
-        rc = rsa_public_der(key, &bits, err);
-    } else if (THS_OID_IS(&oid, THS_OID_EC)) {
+        rc = rsa_public_der(key, &bits.body, err);
+    } else if (THS_OID_IS(&oid, ths_oid_ec_public_key)) {
         ths_der curve;
         uint16_t group;
-        if ((rc = ths_der_get(&alg, DER_OID, &curve, "ecPublicKey.namedCurve", err)) ||
-            (rc = ths_der_end(&alg, "ecPublicKey.parameters", err)) ||
+        if ((rc = ths_der_oid(&alg.body, &curve, "ecPublicKey.namedCurve")) ||
+            (rc = ths_der_end(&alg.body, "ecPublicKey.parameters")) ||
             (rc = ths_pkey_curve_from_oid(&curve, &group, err)))
             return rc;
         key->type = THS_PKEY_EC;
@@ -98,20 +98,20 @@ int ths_pkey_from_spki(ths_pkey *key, const uint8_t *der, size_t len, ths_error 
         key->k.ecc.idx = ths_ec_set_index(group);
         key->k.ecc.dp = &ltc_ecc_sets[key->k.ecc.idx];
         key->k.ecc.type = PK_PUBLIC;
-        rc = ths_ec_point_import(&key->k.ecc, bits.p, bits.len, "ecPublicKey", err);
+        rc = ths_ec_point_import(&key->k.ecc, bits.val + 1, bits.len - 1, "ecPublicKey", err);
         if (rc == THS_ALERT_ILLEGAL_PARAMETER) {   /* a bad key is a decoding failure here */
             rc = THS_ALERT_DECODE_ERROR;
             if (err)
                 err->code = rc;
         }
-    } else if (THS_OID_IS(&oid, THS_OID_ED25519)) {
+    } else if (THS_OID_IS(&oid, ths_oid_ed25519)) {
         /* RFC 8410 §3: parameters absent */
-        if ((rc = ths_der_end(&alg, "Ed25519.parameters", err)))
+        if ((rc = ths_der_end(&alg.body, "Ed25519.parameters")))
             return rc;
-        if (bits.len != 32)
-            return ths_fail(err, THS_ALERT_DECODE_ERROR, "Ed25519 public key is %zu bytes, need 32", bits.len);
+        if (bits.len - 1 != 32)
+            return ths_fail(err, THS_ALERT_DECODE_ERROR, "Ed25519 public key is %zu bytes, need 32", bits.len - 1);
         key->type = THS_PKEY_ED25519;
-        memcpy(key->k.ed25519.pk, bits.p, 32);
+        memcpy(key->k.ed25519.pk, bits.val + 1, 32);
     } else {
         return ths_fail(err, THS_ERR_UNSUPPORTED,
                         "SubjectPublicKeyInfo: unsupported key algorithm (RSA, EC and Ed25519 only)");
@@ -163,9 +163,9 @@ static void put_uint(uint8_t *buf, size_t *at, const uint8_t *p, size_t n)
     tmp[0] = 0;
     memcpy(tmp + 1, p, n);
     if (p[0] & 0x80)
-        put_tlv(buf, at, DER_INTEGER, tmp, n + 1);
+        put_tlv(buf, at, THS_DER_INTEGER, tmp, n + 1);
     else
-        put_tlv(buf, at, DER_INTEGER, tmp + 1, n);
+        put_tlv(buf, at, THS_DER_INTEGER, tmp + 1, n);
 }
 
 int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen)
@@ -183,9 +183,9 @@ int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen)
         put_uint(tmp, &tl, n, nl);
         put_uint(tmp, &tl, e, el);
         body[bl++] = 0;   /* unused bits */
-        put_tlv(body, &bl, DER_SEQUENCE, tmp, tl);
-        put_tlv(alg, &al, DER_OID, THS_OID_RSA, sizeof THS_OID_RSA);
-        alg[al++] = DER_NULL;
+        put_tlv(body, &bl, THS_DER_SEQUENCE, tmp, tl);
+        put_tlv(alg, &al, THS_DER_OID, ths_oid_rsa_encryption, ths_oid_rsa_encryption_len);
+        alg[al++] = THS_DER_NULL;
         alg[al++] = 0;
     } else if (key->type == THS_PKEY_EC) {
         size_t pl = sizeof body - 1;
@@ -193,24 +193,24 @@ int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen)
         if (ths_ec_point_export(&key->k.ecc, body + 1, &pl))
             return THS_ERR_CRYPTO;
         bl += pl;
-        put_tlv(alg, &al, DER_OID, THS_OID_EC, sizeof THS_OID_EC);
+        put_tlv(alg, &al, THS_DER_OID, ths_oid_ec_public_key, ths_oid_ec_public_key_len);
         if (key->group == 23)
-            put_tlv(alg, &al, DER_OID, THS_OID_P256, sizeof THS_OID_P256);
+            put_tlv(alg, &al, THS_DER_OID, ths_oid_p256, ths_oid_p256_len);
         else
-            put_tlv(alg, &al, DER_OID, THS_OID_P384, sizeof THS_OID_P384);
+            put_tlv(alg, &al, THS_DER_OID, ths_oid_p384, ths_oid_p384_len);
     } else if (key->type == THS_PKEY_ED25519) {
         body[bl++] = 0;
         memcpy(body + 1, key->k.ed25519.pk, 32);
         bl += 32;
-        put_tlv(alg, &al, DER_OID, THS_OID_ED25519, sizeof THS_OID_ED25519);
+        put_tlv(alg, &al, THS_DER_OID, ths_oid_ed25519, ths_oid_ed25519_len);
     } else {
         return THS_ERR_ARG;
     }
     /* SEQUENCE { SEQUENCE alg, BIT STRING body } */
     tl = 0;
-    put_tlv(tmp, &tl, DER_SEQUENCE, alg, al);
-    put_tlv(tmp, &tl, DER_BIT_STRING, body, bl);
-    total = put_hdr(NULL, DER_SEQUENCE, tl) + tl;
+    put_tlv(tmp, &tl, THS_DER_SEQUENCE, alg, al);
+    put_tlv(tmp, &tl, THS_DER_BIT_STRING, body, bl);
+    total = put_hdr(NULL, THS_DER_SEQUENCE, tl) + tl;
     if (!out) {
         *outlen = total;
         return 0;
@@ -218,7 +218,7 @@ int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen)
     if (*outlen < total)
         return THS_ERR_SPACE;
     bl = 0;
-    put_tlv(out, &bl, DER_SEQUENCE, tmp, tl);
+    put_tlv(out, &bl, THS_DER_SEQUENCE, tmp, tl);
     *outlen = bl;
     return 0;
 }

@@ -16,24 +16,25 @@ static int load_pkcs1(ths_pkey *key, const uint8_t *der, size_t len, ths_error *
                                           "RSAPrivateKey.privateExponent", "RSAPrivateKey.prime1",
                                           "RSAPrivateKey.prime2", "RSAPrivateKey.exponent1",
                                           "RSAPrivateKey.exponent2", "RSAPrivateKey.coefficient"};
-    ths_der in, seq;
+    ths_reader in;
+    ths_der seq;
     const uint8_t *v[8], *ver;
     size_t l[8], verl;
     int rc, i;
     void *t = NULL;
 
-    ths_der_init(&in, der, len);
-    if ((rc = ths_der_get(&in, DER_SEQUENCE, &seq, "RSAPrivateKey", err)) ||
-        (rc = ths_der_end(&in, "RSAPrivateKey", err)) ||
-        (rc = ths_der_uint(&seq, &ver, &verl, "RSAPrivateKey.version", err)))
+    ths_der_init(&in, der, len, "", err, THS_ALERT_DECODE_ERROR);
+    if ((rc = ths_der_expect(&in, THS_DER_SEQUENCE, &seq, "RSAPrivateKey")) ||
+        (rc = ths_der_end(&in, "RSAPrivateKey")) ||
+        (rc = ths_der_uint(&seq.body, &ver, &verl, "RSAPrivateKey.version")))
         return rc;
     if (verl != 1 || ver[0] != 0)
         return ths_fail(err, THS_ERR_UNSUPPORTED, "RSAPrivateKey: multi-prime keys (version %u) are not supported",
                         verl == 1 ? ver[0] : 99);
     for (i = 0; i < 8; i++)
-        if ((rc = ths_der_uint(&seq, &v[i], &l[i], names[i], err)))
+        if ((rc = ths_der_uint(&seq.body, &v[i], &l[i], names[i])))
             return rc;
-    if ((rc = ths_der_end(&seq, "RSAPrivateKey", err)))
+    if ((rc = ths_der_end(&seq.body, "RSAPrivateKey")))
         return rc;
     if (l[0] * 8 > 8192 + 8 || l[0] < 64)
         return ths_fail(err, THS_ERR_UNSUPPORTED, "RSAPrivateKey: modulus of %zu bytes not supported", l[0]);
@@ -61,42 +62,43 @@ static int load_pkcs1(ths_pkey *key, const uint8_t *der, size_t len, ths_error *
  * group_hint: the curve from PKCS#8 or an "EC PARAMETERS" block (0 = none). */
 static int load_sec1(ths_pkey *key, const uint8_t *der, size_t len, uint16_t group_hint, ths_error *err)
 {
-    ths_der in, seq, priv, ctx, oid, bits;
+    ths_reader in;
+    ths_der seq, priv, ctx, oid, bits;
     const uint8_t *ver;
     size_t verl;
     uint16_t group = group_hint;
     int rc, have_pub = 0;
 
-    ths_der_init(&in, der, len);
-    if ((rc = ths_der_get(&in, DER_SEQUENCE, &seq, "ECPrivateKey", err)) ||
-        (rc = ths_der_end(&in, "ECPrivateKey", err)) ||
-        (rc = ths_der_uint(&seq, &ver, &verl, "ECPrivateKey.version", err)))
+    ths_der_init(&in, der, len, "", err, THS_ALERT_DECODE_ERROR);
+    if ((rc = ths_der_expect(&in, THS_DER_SEQUENCE, &seq, "ECPrivateKey")) ||
+        (rc = ths_der_end(&in, "ECPrivateKey")) ||
+        (rc = ths_der_uint(&seq.body, &ver, &verl, "ECPrivateKey.version")))
         return rc;
     if (verl != 1 || ver[0] != 1)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "ECPrivateKey: version must be 1");
-    if ((rc = ths_der_get(&seq, DER_OCTET_STRING, &priv, "ECPrivateKey.privateKey", err)))
+    if ((rc = ths_der_expect(&seq.body, THS_DER_OCTET_STRING, &priv, "ECPrivateKey.privateKey")))
         return rc;
-    if (ths_der_peek(&seq) == DER_CTX0) {
+    if (ths_der_peek(&seq.body) == THS_DER_CTX0) {
         uint16_t g;
-        if ((rc = ths_der_get(&seq, DER_CTX0, &ctx, "ECPrivateKey.parameters", err)))
+        if ((rc = ths_der_expect(&seq.body, THS_DER_CTX0, &ctx, "ECPrivateKey.parameters")))
             return rc;
-        if (ths_der_peek(&ctx) != DER_OID)
+        if (ths_der_peek(&ctx.body) != THS_DER_OID)
             return ths_fail(err, THS_ERR_UNSUPPORTED, "ECPrivateKey: explicit curve parameters are not supported");
-        if ((rc = ths_der_get(&ctx, DER_OID, &oid, "ECPrivateKey.parameters.namedCurve", err)) ||
-            (rc = ths_der_end(&ctx, "ECPrivateKey.parameters", err)) || (rc = ths_pkey_curve_from_oid(&oid, &g, err)))
+        if ((rc = ths_der_oid(&ctx.body, &oid, "ECPrivateKey.parameters.namedCurve")) ||
+            (rc = ths_der_end(&ctx.body, "ECPrivateKey.parameters")) || (rc = ths_pkey_curve_from_oid(&oid, &g, err)))
             return rc;
         if (group && g != group)
             return ths_fail(err, THS_ALERT_DECODE_ERROR, "ECPrivateKey: curve differs from the algorithm parameters");
         group = g;
     }
-    if (ths_der_peek(&seq) == DER_CTX1) {
-        if ((rc = ths_der_get(&seq, DER_CTX1, &ctx, "ECPrivateKey.publicKey", err)) ||
-            (rc = ths_der_get(&ctx, DER_BIT_STRING, &bits, "ECPrivateKey.publicKey", err)) ||
-            (rc = ths_der_end(&ctx, "ECPrivateKey.publicKey", err)))
+    if (ths_der_peek(&seq.body) == THS_DER_CTX1) {
+        if ((rc = ths_der_expect(&seq.body, THS_DER_CTX1, &ctx, "ECPrivateKey.publicKey")) ||
+            (rc = ths_der_expect(&ctx.body, THS_DER_BIT_STRING, &bits, "ECPrivateKey.publicKey")) ||
+            (rc = ths_der_end(&ctx.body, "ECPrivateKey.publicKey")))
             return rc;
         have_pub = 1;
     }
-    if ((rc = ths_der_end(&seq, "ECPrivateKey", err)))
+    if ((rc = ths_der_end(&seq.body, "ECPrivateKey")))
         return rc;
     if (!group)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "ECPrivateKey: no curve given");
@@ -104,7 +106,7 @@ static int load_sec1(ths_pkey *key, const uint8_t *der, size_t len, uint16_t gro
     if (priv.len != ths_ec_size(group))
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "ECPrivateKey.privateKey: %zu bytes, need %zu", priv.len,
                         ths_ec_size(group));
-    if ((rc = ths_ec_key_from_private(&key->k.ecc, group, priv.p, priv.len, err))) {
+    if ((rc = ths_ec_key_from_private(&key->k.ecc, group, priv.val, priv.len, err))) {
         if (rc == THS_ALERT_ILLEGAL_PARAMETER && err)
             err->code = rc = THS_ALERT_DECODE_ERROR;
         return rc;
@@ -115,8 +117,8 @@ static int load_sec1(ths_pkey *key, const uint8_t *der, size_t len, uint16_t gro
     if (have_pub) {
         uint8_t pt[1 + 2 * ECC_MAXSIZE];
         size_t ptl = sizeof pt;
-        if (bits.len < 1 || bits.p[0] != 0 || ths_ec_point_export(&key->k.ecc, pt, &ptl) ||
-            bits.len - 1 != ptl || memcmp(bits.p + 1, pt, ptl) != 0)
+        if (bits.len < 1 || bits.val[0] != 0 || ths_ec_point_export(&key->k.ecc, pt, &ptl) ||
+            bits.len - 1 != ptl || memcmp(bits.val + 1, pt, ptl) != 0)
             return ths_fail(err, THS_ALERT_DECODE_ERROR, "ECPrivateKey.publicKey does not match the private key");
     }
     return 0;
@@ -125,14 +127,15 @@ static int load_sec1(ths_pkey *key, const uint8_t *der, size_t len, uint16_t gro
 /* Ed25519: CurvePrivateKey ::= OCTET STRING (32-byte seed), RFC 8410 §7 */
 static int load_ed25519(ths_pkey *key, const ths_der *priv, ths_error *err)
 {
-    ths_der in = *priv, seed;
+    ths_reader in = priv->body;
+    ths_der seed;
     int rc;
-    if ((rc = ths_der_get(&in, DER_OCTET_STRING, &seed, "CurvePrivateKey", err)) ||
-        (rc = ths_der_end(&in, "CurvePrivateKey", err)))
+    if ((rc = ths_der_expect(&in, THS_DER_OCTET_STRING, &seed, "CurvePrivateKey")) ||
+        (rc = ths_der_end(&in, "CurvePrivateKey")))
         return rc;
     if (seed.len != crypto_sign_SEEDBYTES)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "Ed25519 private key is %zu bytes, need 32", seed.len);
-    crypto_sign_seed_keypair(key->k.ed25519.pk, key->k.ed25519.sk, seed.p);
+    crypto_sign_seed_keypair(key->k.ed25519.pk, key->k.ed25519.sk, seed.val);
     key->type = THS_PKEY_ED25519;
     key->is_private = 1;
     return 0;
@@ -142,45 +145,47 @@ static int load_ed25519(ths_pkey *key, const ths_der *priv, ths_error *err)
  *   [0] attributes OPTIONAL, [1] publicKey OPTIONAL (v2) } */
 static int load_pkcs8(ths_pkey *key, const uint8_t *der, size_t len, ths_error *err)
 {
-    ths_der in, seq, alg, oid, priv;
+    ths_reader in;
+    ths_der seq, alg, oid, priv;
     const uint8_t *ver;
     size_t verl;
     int rc;
 
-    ths_der_init(&in, der, len);
-    if ((rc = ths_der_get(&in, DER_SEQUENCE, &seq, "PrivateKeyInfo", err)) ||
-        (rc = ths_der_end(&in, "PrivateKeyInfo", err)))
+    ths_der_init(&in, der, len, "", err, THS_ALERT_DECODE_ERROR);
+    if ((rc = ths_der_expect(&in, THS_DER_SEQUENCE, &seq, "PrivateKeyInfo")) ||
+        (rc = ths_der_end(&in, "PrivateKeyInfo")))
         return rc;
-    if (ths_der_peek(&seq) == DER_SEQUENCE)   /* EncryptedPrivateKeyInfo (RFC 5208 §6) */
+    if (ths_der_peek(&seq.body) == THS_DER_SEQUENCE)   /* EncryptedPrivateKeyInfo (RFC 5208 §6) */
         return ths_fail(err, THS_ERR_UNSUPPORTED, ENCRYPTED_MSG);
-    if ((rc = ths_der_uint(&seq, &ver, &verl, "PrivateKeyInfo.version", err)))
+    if ((rc = ths_der_uint(&seq.body, &ver, &verl, "PrivateKeyInfo.version")))
         return rc;
     if (verl != 1 || ver[0] > 1)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "PrivateKeyInfo: unknown version");
-    if ((rc = ths_der_get(&seq, DER_SEQUENCE, &alg, "PrivateKeyInfo.privateKeyAlgorithm", err)) ||
-        (rc = ths_der_get(&alg, DER_OID, &oid, "PrivateKeyInfo.privateKeyAlgorithm.algorithm", err)) ||
-        (rc = ths_der_get(&seq, DER_OCTET_STRING, &priv, "PrivateKeyInfo.privateKey", err)))
+    if ((rc = ths_der_expect(&seq.body, THS_DER_SEQUENCE, &alg, "PrivateKeyInfo.privateKeyAlgorithm")) ||
+        (rc = ths_der_oid(&alg.body, &oid, "PrivateKeyInfo.privateKeyAlgorithm.algorithm")) ||
+        (rc = ths_der_expect(&seq.body, THS_DER_OCTET_STRING, &priv, "PrivateKeyInfo.privateKey")))
         return rc;
     /* attributes [0] and publicKey [1] are skipped */
-    while (ths_der_peek(&seq) == DER_CTX0 || ths_der_peek(&seq) == DER_CTX1 || ths_der_peek(&seq) == 0x81) {
+    while (ths_der_peek(&seq.body) == THS_DER_CTX0 || ths_der_peek(&seq.body) == THS_DER_CTX1 ||
+           ths_der_peek(&seq.body) == 0x81) {
         ths_der skip;
-        if ((rc = ths_der_get(&seq, ths_der_peek(&seq), &skip, "PrivateKeyInfo.attributes", err)))
+        if ((rc = ths_der_any(&seq.body, &skip, "PrivateKeyInfo.attributes")))
             return rc;
     }
-    if ((rc = ths_der_end(&seq, "PrivateKeyInfo", err)))
+    if ((rc = ths_der_end(&seq.body, "PrivateKeyInfo")))
         return rc;
 
-    if (THS_OID_IS(&oid, THS_OID_RSA))
-        return load_pkcs1(key, priv.p, priv.len, err);
-    if (THS_OID_IS(&oid, THS_OID_EC)) {
+    if (THS_OID_IS(&oid, ths_oid_rsa_encryption))
+        return load_pkcs1(key, priv.val, priv.len, err);
+    if (THS_OID_IS(&oid, ths_oid_ec_public_key)) {
         ths_der curve;
         uint16_t group;
-        if ((rc = ths_der_get(&alg, DER_OID, &curve, "ecPublicKey.namedCurve", err)) ||
+        if ((rc = ths_der_oid(&alg.body, &curve, "ecPublicKey.namedCurve")) ||
             (rc = ths_pkey_curve_from_oid(&curve, &group, err)))
             return rc;
-        return load_sec1(key, priv.p, priv.len, group, err);
+        return load_sec1(key, priv.val, priv.len, group, err);
     }
-    if (THS_OID_IS(&oid, THS_OID_ED25519))
+    if (THS_OID_IS(&oid, ths_oid_ed25519))
         return load_ed25519(key, &priv, err);
     return ths_fail(err, THS_ERR_UNSUPPORTED, "PrivateKeyInfo: unsupported key algorithm (RSA, EC and Ed25519 only)");
 }
@@ -188,24 +193,28 @@ static int load_pkcs8(ths_pkey *key, const uint8_t *der, size_t len, ths_error *
 /* DER without a label: recognise the structure by its first fields. */
 static int load_der(ths_pkey *key, const uint8_t *der, size_t len, ths_error *err)
 {
-    ths_der in, seq, first;
-    ths_der_init(&in, der, len);
-    if (len && der[0] == DER_SEQUENCE) {
-        int rc = ths_der_get(&in, DER_SEQUENCE, &seq, "private key", err);
+    ths_reader in, probe;
+    ths_der seq, first;
+    ths_der_init(&in, der, len, "", err, THS_ALERT_DECODE_ERROR);
+    if (len && der[0] == THS_DER_SEQUENCE) {
+        int rc = ths_der_expect(&in, THS_DER_SEQUENCE, &seq, "private key");
         if (rc)
             return rc;
     } else
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "private key: neither PEM nor DER (%s)",
                         len ? "no SEQUENCE at offset 0" : "empty input");
-    if (ths_der_peek(&seq) == DER_SEQUENCE)
+    if (ths_der_peek(&seq.body) == THS_DER_SEQUENCE)
         return ths_fail(err, THS_ERR_UNSUPPORTED, ENCRYPTED_MSG);
-    if (ths_der_get(&seq, DER_INTEGER, &first, "version", NULL))
+    /* probe the first field on a copy that reports nowhere */
+    probe = seq.body;
+    probe.err = NULL;
+    if (ths_der_expect(&probe, THS_DER_INTEGER, &first, "version"))
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "private key: unknown DER structure");
-    if (first.len == 1 && first.p[0] == 1 && ths_der_peek(&seq) == DER_OCTET_STRING)
+    if (first.len == 1 && first.val[0] == 1 && ths_der_peek(&probe) == THS_DER_OCTET_STRING)
         return load_sec1(key, der, len, 0, err);
-    if (ths_der_peek(&seq) == DER_SEQUENCE)
+    if (ths_der_peek(&probe) == THS_DER_SEQUENCE)
         return load_pkcs8(key, der, len, err);
-    if (ths_der_peek(&seq) == DER_INTEGER)
+    if (ths_der_peek(&probe) == THS_DER_INTEGER)
         return load_pkcs1(key, der, len, err);
     return ths_fail(err, THS_ALERT_DECODE_ERROR, "private key: unknown DER structure");
 }
@@ -236,9 +245,10 @@ static int load_pem(ths_pkey *key, const uint8_t *in, size_t len, ths_error *err
         else {
             if (strcmp(blk.label, "EC PARAMETERS") == 0) {
                 /* ECParameters ::= CHOICE { namedCurve OID, ... } (RFC 5480 §2.1.1) */
-                ths_der d, oid;
-                ths_der_init(&d, blk.der, blk.len);
-                if (ths_der_get(&d, DER_OID, &oid, "EC PARAMETERS", err) || ths_der_end(&d, "EC PARAMETERS", err) ||
+                ths_reader d;
+                ths_der oid;
+                ths_der_init(&d, blk.der, blk.len, "", err, THS_ALERT_DECODE_ERROR);
+                if (ths_der_oid(&d, &oid, "EC PARAMETERS") || ths_der_end(&d, "EC PARAMETERS") ||
                     ths_pkey_curve_from_oid(&oid, &ec_params, err)) {
                     ths_pem_block_free(&blk);
                     return err ? err->code : THS_ALERT_DECODE_ERROR;

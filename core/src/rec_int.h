@@ -3,6 +3,7 @@
 #define THS_REC_INT_H
 
 #include "ths_record.h"
+#include "ct.h"
 
 /* Internal: per-scheme functions (rec_*.c), called by rec_common.c. */
 int ths_rec_gcm_init(ths_rec_state *st);
@@ -40,25 +41,6 @@ int ths_rec_hmac_mac_ct(const ths_rec_hmac *h, const uint8_t hdr[13], const uint
 void ths_rec_header(uint8_t hdr[13], uint64_t seq, uint8_t type, uint16_t version, size_t len);
 
 
-/* Constant-time helpers on 32-bit values (no branch, no table lookup).
- * Each returns 1 or 0; MUX(c, x, y) is c ? x : y for c in {0, 1}. */
-static inline uint32_t ths_ct_eq0(uint32_t x) { return ((x | (0u - x)) >> 31) ^ 1u; }
-static inline uint32_t ths_ct_eq(uint32_t x, uint32_t y) { return ths_ct_eq0(x ^ y); }
-/* x < y for x, y < 2^31 (record lengths are far below) */
-static inline uint32_t ths_ct_lt(uint32_t x, uint32_t y) { return (x - y) >> 31; }
-static inline uint32_t ths_ct_ge(uint32_t x, uint32_t y) { return ths_ct_lt(x, y) ^ 1u; }
-static inline uint32_t ths_ct_le(uint32_t x, uint32_t y) { return ths_ct_lt(y, x) ^ 1u; }
-/* Hides a PUBLIC value (a loop index) from the optimiser.  Without it gcc -O2
- * rewrites loops such as `for (u..) ... ths_ct_lt(u, secret)` to count on
- * u - secret, so the loop test itself reads the secret (bench/ctgrind_cbc.c
- * shows it); the asm emits no instruction. */
-static inline uint32_t ths_ct_opaque(uint32_t x)
-{
-#if defined(__GNUC__)
-    __asm__("" : "+r"(x));
-#endif
-    return x;
-}
-static inline uint32_t ths_ct_mux(uint32_t c, uint32_t x, uint32_t y) { return y ^ ((0u - c) & (x ^ y)); }
+/* Constant-time helpers (ths_ct_eq, ths_ct_lt, ths_ct_mux, ...): ct.h */
 
 #endif

@@ -8,25 +8,15 @@
  * The premaster variant is the RFC 5246 §7.4.7.1 countermeasure (Bleichenbacher,
  * and the Klima-Pokorny-Rosa version check). */
 #include "pkey_int.h"
+#include "ct.h"
 #include <sodium.h>
 #include <string.h>
 
-/* All-ones (0xffffffff) when x == 0, else 0, without a branch. */
-static uint32_t ct_is_zero(uint32_t x)
-{
-    return (uint32_t)0 - (uint32_t)(((x | ((uint32_t)0 - x)) >> 31) ^ 1);
-}
-
-static uint32_t ct_eq(uint32_t a, uint32_t b)
-{
-    return ct_is_zero(a ^ b);
-}
-
+/* Masks (all-ones or 0) from the shared constant-time predicates (ct.h). */
+static uint32_t ct_is_zero(uint32_t x) { return ths_ct_mask(ths_ct_eq0(x)); }
+static uint32_t ct_eq(uint32_t a, uint32_t b) { return ths_ct_mask(ths_ct_eq(a, b)); }
 /* a < b for a, b < 2^31 */
-static uint32_t ct_lt(uint32_t a, uint32_t b)
-{
-    return (uint32_t)0 - ((a - b) >> 31);
-}
+static uint32_t ct_lt(uint32_t a, uint32_t b) { return ths_ct_mask(ths_ct_lt(a, b)); }
 
 static size_t rsa_k(const ths_pkey *key)
 {

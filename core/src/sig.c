@@ -145,16 +145,17 @@ static int check_kind(const ths_pkey *key, int i, uint16_t scheme, ths_error *er
  * each left-padded to n bytes. */
 static int ecdsa_sig_parse(const uint8_t *sig, size_t siglen, size_t n, uint8_t *rs, ths_error *err)
 {
-    ths_der in, seq;
+    ths_reader in;
+    ths_der seq;
     const uint8_t *r, *s;
     size_t rl, sl;
     int rc;
-    ths_der_init(&in, sig, siglen);
-    if ((rc = ths_der_get(&in, DER_SEQUENCE, &seq, "ecdsa signature", err)) ||
-        (rc = ths_der_end(&in, "ecdsa signature", err)) ||
-        (rc = ths_der_uint(&seq, &r, &rl, "ecdsa signature.r", err)) ||
-        (rc = ths_der_uint(&seq, &s, &sl, "ecdsa signature.s", err)) ||
-        (rc = ths_der_end(&seq, "ecdsa signature", err)))
+    ths_der_init(&in, sig, siglen, "", err, THS_ALERT_DECODE_ERROR);
+    if ((rc = ths_der_expect(&in, THS_DER_SEQUENCE, &seq, "ecdsa signature")) ||
+        (rc = ths_der_end(&in, "ecdsa signature")) ||
+        (rc = ths_der_uint(&seq.body, &r, &rl, "ecdsa signature.r")) ||
+        (rc = ths_der_uint(&seq.body, &s, &sl, "ecdsa signature.s")) ||
+        (rc = ths_der_end(&seq.body, "ecdsa signature")))
         return rc;
     if (rl > n || sl > n)
         return ths_fail(err, THS_ALERT_DECODE_ERROR, "ecdsa signature: integer longer than the curve order");

@@ -5,7 +5,7 @@
  * (§4.2: "A certificate-using system MUST reject the certificate if it
  * encounters a critical extension it does not recognize").
  */
-#include "x509_oid.h"
+#include "oid.h"
 #include "x509_private.h"
 #include <string.h>
 
@@ -15,19 +15,19 @@
  *                                 pathLenConstraint INTEGER (0..MAX) OPTIONAL } (§4.2.1.9) */
 static int basic_constraints(ths_reader *r, ths_x509_cert *c)
 {
-    ths_asn1 seq;
+    ths_der seq;
     int rc;
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.basicConstraints")))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.basicConstraints")))
         return rc;
     c->has_basic_constraints = 1;
-    if (ths_asn1_peek(&seq.body) == THS_DER_BOOLEAN &&
-        (rc = ths_asn1_boolean(&seq.body, &c->is_ca, "tbs.extensions.basicConstraints.cA")))
+    if (ths_der_peek(&seq.body) == THS_DER_BOOLEAN &&
+        (rc = ths_der_boolean(&seq.body, &c->is_ca, "tbs.extensions.basicConstraints.cA")))
         return rc;
-    if (ths_asn1_peek(&seq.body) == THS_DER_INTEGER &&
-        (rc = ths_asn1_small_uint(&seq.body, 0x7fffffffL, &c->path_len,
+    if (ths_der_peek(&seq.body) == THS_DER_INTEGER &&
+        (rc = ths_der_small_uint(&seq.body, 0x7fffffffL, &c->path_len,
                                  "tbs.extensions.basicConstraints.pathLenConstraint")))
         return rc;
-    return ths_x509_end(&seq.body, "tbs.extensions.basicConstraints");
+    return ths_der_end(&seq.body, "tbs.extensions.basicConstraints");
 }
 
 /* KeyUsage ::= BIT STRING (§4.2.1.3) */
@@ -36,7 +36,7 @@ static int key_usage(ths_reader *r, ths_x509_cert *c)
     const uint8_t *bits;
     size_t n, i;
     unsigned unused;
-    int rc = ths_asn1_bit_string(r, &bits, &n, &unused, "tbs.extensions.keyUsage");
+    int rc = ths_der_bit_string(r, &bits, &n, &unused, "tbs.extensions.keyUsage");
     if (rc)
         return rc;
     c->has_key_usage = 1;
@@ -54,9 +54,9 @@ static int key_usage(ths_reader *r, ths_x509_cert *c)
 /* ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (§4.2.1.12) */
 static int ext_key_usage(ths_reader *r, ths_x509_cert *c)
 {
-    ths_asn1 seq, oid;
+    ths_der seq, oid;
     int rc;
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.extKeyUsage")))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.extKeyUsage")))
         return rc;
     if (seq.len == 0)
         return ths_rd_fail(r, BAD, "tbs.extensions.extKeyUsage: empty at offset %zu", seq.offset);
@@ -64,7 +64,7 @@ static int ext_key_usage(ths_reader *r, ths_x509_cert *c)
     c->eku_list.p = seq.val;
     c->eku_list.n = seq.len;
     while (ths_rd_left(&seq.body) > 0) {
-        if ((rc = ths_asn1_oid(&seq.body, &oid, "tbs.extensions.extKeyUsage")))
+        if ((rc = ths_der_oid(&seq.body, &oid, "tbs.extensions.extKeyUsage")))
             return rc;
         c->eku |= ths_x509_eku_flag(oid.val, oid.len);
     }
@@ -74,9 +74,9 @@ static int ext_key_usage(ths_reader *r, ths_x509_cert *c)
 /* One GeneralName (§4.2.1.6), structure checked. */
 static int general_name(ths_reader *r, ths_x509_san *out, const char *field)
 {
-    ths_asn1 g;
+    ths_der g;
     size_t i;
-    int rc = ths_asn1_any(r, &g, field);
+    int rc = ths_der_any(r, &g, field);
     if (rc)
         return rc;
     out->type = g.tag & 0x1f;
@@ -115,10 +115,10 @@ static int general_name(ths_reader *r, ths_x509_san *out, const char *field)
 /* SubjectAltName ::= GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName */
 static int subject_alt_name(ths_reader *r, ths_x509_cert *c)
 {
-    ths_asn1 seq;
+    ths_der seq;
     ths_x509_san one;
     int rc;
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.subjectAltName")))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.subjectAltName")))
         return rc;
     if (seq.len == 0)
         return ths_rd_fail(r, BAD, "tbs.extensions.subjectAltName: empty at offset %zu", seq.offset);
@@ -134,8 +134,8 @@ static int subject_alt_name(ths_reader *r, ths_x509_cert *c)
 /* SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2) */
 static int subject_key_id(ths_reader *r, ths_x509_cert *c)
 {
-    ths_asn1 o;
-    int rc = ths_asn1_expect(r, THS_DER_OCTET_STRING, &o, "tbs.extensions.subjectKeyIdentifier");
+    ths_der o;
+    int rc = ths_der_expect(r, THS_DER_OCTET_STRING, &o, "tbs.extensions.subjectKeyIdentifier");
     if (rc)
         return rc;
     c->ski.p = o.val;
@@ -148,45 +148,45 @@ static int subject_key_id(ths_reader *r, ths_x509_cert *c)
 static int authority_key_id(ths_reader *r, ths_x509_cert *c)
 {
     static const char *F = "tbs.extensions.authorityKeyIdentifier";
-    ths_asn1 seq, part;
+    ths_der seq, part;
     int rc;
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, F)))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, F)))
         return rc;
-    if (ths_asn1_peek(&seq.body) == 0x80) {
-        if ((rc = ths_asn1_any(&seq.body, &part, F)))
+    if (ths_der_peek(&seq.body) == 0x80) {
+        if ((rc = ths_der_any(&seq.body, &part, F)))
             return rc;
         c->aki.p = part.val;
         c->aki.n = part.len;
     }
-    if (ths_asn1_peek(&seq.body) == 0xa1) {
+    if (ths_der_peek(&seq.body) == 0xa1) {
         ths_x509_san one;
-        if ((rc = ths_asn1_any(&seq.body, &part, F)))
+        if ((rc = ths_der_any(&seq.body, &part, F)))
             return rc;
         while (ths_rd_left(&part.body) > 0)
             if ((rc = general_name(&part.body, &one, F)))
                 return rc;
     }
-    if (ths_asn1_peek(&seq.body) == 0x82 && (rc = ths_asn1_any(&seq.body, &part, F)))
+    if (ths_der_peek(&seq.body) == 0x82 && (rc = ths_der_any(&seq.body, &part, F)))
         return rc;
-    return ths_x509_end(&seq.body, F);
+    return ths_der_end(&seq.body, F);
 }
 
 /* One Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
 static int extension(ths_reader *r, ths_x509_ext *e, size_t *offset)
 {
-    ths_asn1 seq, oid, value;
+    ths_der seq, oid, value;
     int rc;
     memset(e, 0, sizeof *e);
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.extension")) ||
-        (rc = ths_asn1_oid(&seq.body, &oid, "tbs.extensions.extension.extnID")))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions.extension")) ||
+        (rc = ths_der_oid(&seq.body, &oid, "tbs.extensions.extension.extnID")))
         return rc;
     *offset = seq.offset;
     /* An explicit FALSE is not DER (X.690 §11.5) but common; tolerated. */
-    if (ths_asn1_peek(&seq.body) == THS_DER_BOOLEAN &&
-        (rc = ths_asn1_boolean(&seq.body, &e->critical, "tbs.extensions.extension.critical")))
+    if (ths_der_peek(&seq.body) == THS_DER_BOOLEAN &&
+        (rc = ths_der_boolean(&seq.body, &e->critical, "tbs.extensions.extension.critical")))
         return rc;
-    if ((rc = ths_asn1_expect(&seq.body, THS_DER_OCTET_STRING, &value, "tbs.extensions.extension.extnValue")) ||
-        (rc = ths_x509_end(&seq.body, "tbs.extensions.extension")))
+    if ((rc = ths_der_expect(&seq.body, THS_DER_OCTET_STRING, &value, "tbs.extensions.extension.extnValue")) ||
+        (rc = ths_der_end(&seq.body, "tbs.extensions.extension")))
         return rc;
     e->oid.p = oid.val;
     e->oid.n = oid.len;
@@ -197,9 +197,9 @@ static int extension(ths_reader *r, ths_x509_ext *e, size_t *offset)
 
 int ths_x509_parse_extensions(ths_reader *r, ths_x509_cert *c)
 {
-    ths_asn1 seq;
+    ths_der seq;
     int rc;
-    if ((rc = ths_asn1_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions")))
+    if ((rc = ths_der_expect(r, THS_DER_SEQUENCE, &seq, "tbs.extensions")))
         return rc;
     if (seq.len == 0) /* SIZE (1..MAX) */
         return ths_rd_fail(r, BAD, "tbs.extensions: empty at offset %zu", seq.offset);
@@ -218,15 +218,15 @@ int ths_x509_parse_extensions(ths_reader *r, ths_x509_cert *c)
                                THS_X509_MAX_EXTENSIONS, at);
         /* §4.2: "A certificate MUST NOT include more than one instance of a
          * particular extension." */
-        ths_rd_init(&prev, c->extensions.p, (size_t)(e.oid.p - c->extensions.p), r->ctx, NULL);
+        ths_der_init(&prev, c->extensions.p, (size_t)(e.oid.p - c->extensions.p), r->ctx, NULL, BAD);
         for (k = 0; k < c->ext_count - 1 && ths_x509_ext_next(&prev, &p); k++)
             if (ths_oid_eq(p.oid.p, p.oid.n, e.oid.p, e.oid.n)) {
                 char txt[64];
-                ths_asn1_oid_text(e.oid.p, e.oid.n, txt, sizeof txt);
+                ths_der_oid_text(e.oid.p, e.oid.n, txt, sizeof txt);
                 return ths_rd_fail(r, BAD, "tbs.extensions: duplicate extension %s at offset %zu", txt, at);
             }
 
-        ths_rd_init(&v, e.value.p, e.value.n, r->ctx, r->err);
+        ths_der_init(&v, e.value.p, e.value.n, r->ctx, r->err, BAD);
         v.base = seq.body.base + (size_t)(e.value.p - seq.body.data);
         if (ths_oid_eq(e.oid.p, e.oid.n, ths_oid_ext_basic_constraints, ths_oid_ext_basic_constraints_len))
             rc = basic_constraints(&v, c);
@@ -247,11 +247,11 @@ int ths_x509_parse_extensions(ths_reader *r, ths_x509_cert *c)
             if (e.critical && !c->unknown_critical &&
                 !ths_oid_eq(e.oid.p, e.oid.n, ths_oid_ext_policies, ths_oid_ext_policies_len)) {
                 c->unknown_critical = 1;
-                ths_asn1_oid_text(e.oid.p, e.oid.n, c->unknown_critical_oid, sizeof c->unknown_critical_oid);
+                ths_der_oid_text(e.oid.p, e.oid.n, c->unknown_critical_oid, sizeof c->unknown_critical_oid);
             }
             continue;
         }
-        if (rc || (rc = ths_x509_end(&v, "tbs.extensions.extnValue"))) {
+        if (rc || (rc = ths_der_end(&v, "tbs.extensions.extnValue"))) {
             r->failed = 1;
             return rc;
         }
@@ -263,7 +263,7 @@ int ths_x509_parse_extensions(ths_reader *r, ths_x509_cert *c)
 
 void ths_x509_ext_iter(const ths_x509_cert *c, ths_reader *it)
 {
-    ths_rd_init(it, c->extensions.p, c->extensions.p ? c->extensions.n : 0, "certificate", NULL);
+    ths_der_init(it, c->extensions.p, c->extensions.p ? c->extensions.n : 0, "certificate", NULL, BAD);
 }
 
 int ths_x509_ext_next(ths_reader *it, ths_x509_ext *out)
@@ -276,7 +276,7 @@ int ths_x509_ext_next(ths_reader *it, ths_x509_ext *out)
 
 void ths_x509_san_iter(const ths_x509_cert *c, ths_reader *it)
 {
-    ths_rd_init(it, c->san.p, c->has_san ? c->san.n : 0, "certificate", NULL);
+    ths_der_init(it, c->san.p, c->has_san ? c->san.n : 0, "certificate", NULL, BAD);
 }
 
 int ths_x509_san_next(ths_reader *it, ths_x509_san *out)
@@ -288,15 +288,15 @@ int ths_x509_san_next(ths_reader *it, ths_x509_san *out)
 
 void ths_x509_eku_iter(const ths_x509_cert *c, ths_reader *it)
 {
-    ths_rd_init(it, c->eku_list.p, c->has_eku ? c->eku_list.n : 0, "certificate", NULL);
+    ths_der_init(it, c->eku_list.p, c->has_eku ? c->eku_list.n : 0, "certificate", NULL, BAD);
 }
 
 int ths_x509_eku_next(ths_reader *it, ths_span *oid)
 {
-    ths_asn1 d;
+    ths_der d;
     if (ths_rd_left(it) == 0)
         return 0;
-    if (ths_asn1_oid(it, &d, "eku"))
+    if (ths_der_oid(it, &d, "eku"))
         return 0;
     oid->p = d.val;
     oid->n = d.len;

@@ -6,7 +6,7 @@
  * not strings as "#" and the hex of their DER (§2.4).  Comparisons never use
  * this text: they compare the Name DER bytes.
  */
-#include "x509_oid.h"
+#include "oid.h"
 #include "x509_private.h"
 #include <stdio.h>
 #include <string.h>
@@ -143,17 +143,17 @@ static void put_value(sbuf *b, uint8_t tag, const uint8_t *v, size_t n, const ui
 }
 
 /* Walks the RDN SETs of a Name that ths_x509_parse_name accepted. */
-static size_t rdns(ths_span name, ths_asn1 *out, size_t max)
+static size_t rdns(ths_span name, ths_der *out, size_t max)
 {
     ths_reader r, body;
-    ths_asn1 seq;
+    ths_der seq;
     size_t n = 0;
-    ths_rd_init(&r, name.p, name.n, "name", NULL);
-    if (ths_asn1_expect(&r, THS_DER_SEQUENCE, &seq, "name"))
+    ths_der_init(&r, name.p, name.n, "name", NULL, THS_ALERT_BAD_CERTIFICATE);
+    if (ths_der_expect(&r, THS_DER_SEQUENCE, &seq, "name"))
         return 0;
     body = seq.body;
     while (n < max && ths_rd_left(&body) > 0)
-        if (ths_asn1_expect(&body, THS_DER_SET, &out[n++], "rdn"))
+        if (ths_der_expect(&body, THS_DER_SET, &out[n++], "rdn"))
             return n - 1;
     return n;
 }
@@ -162,7 +162,7 @@ static size_t rdns(ths_span name, ths_asn1 *out, size_t max)
 
 size_t ths_x509_name_format(ths_span name, char *out, size_t cap)
 {
-    ths_asn1 set[MAX_RDNS];
+    ths_der set[MAX_RDNS];
     sbuf b;
     size_t n, i;
     b.out = out;
@@ -177,10 +177,10 @@ size_t ths_x509_name_format(ths_span name, char *out, size_t cap)
         if (i + 1 != n)
             puts_(&b, ", ");
         while (ths_rd_left(&atvs) > 0) {
-            ths_asn1 atv, oid, val;
+            ths_der atv, oid, val;
             const char *short_name;
-            if (ths_asn1_expect(&atvs, THS_DER_SEQUENCE, &atv, "atv") || ths_asn1_oid(&atv.body, &oid, "type") ||
-                ths_asn1_any(&atv.body, &val, "value"))
+            if (ths_der_expect(&atvs, THS_DER_SEQUENCE, &atv, "atv") || ths_der_oid(&atv.body, &oid, "type") ||
+                ths_der_any(&atv.body, &val, "value"))
                 break;
             if (!first)
                 puts_(&b, "+");
@@ -190,7 +190,7 @@ size_t ths_x509_name_format(ths_span name, char *out, size_t cap)
                 puts_(&b, short_name);
             } else {
                 char txt[96];
-                ths_asn1_oid_text(oid.val, oid.len, txt, sizeof txt);
+                ths_der_oid_text(oid.val, oid.len, txt, sizeof txt);
                 puts_(&b, txt);
             }
             put(&b, "=", 1);
@@ -205,16 +205,16 @@ size_t ths_x509_name_format(ths_span name, char *out, size_t cap)
 
 int ths_x509_name_cn(ths_span name, int want, ths_span *cn)
 {
-    ths_asn1 set[MAX_RDNS];
+    ths_der set[MAX_RDNS];
     size_t n = rdns(name, set, MAX_RDNS), i;
     static const uint8_t cn_oid[] = {0x55, 0x04, 0x03};
     int seen = 0;
     for (i = 0; i < n; i++) {
         ths_reader atvs = set[i].body;
         while (ths_rd_left(&atvs) > 0) {
-            ths_asn1 atv, oid, val;
-            if (ths_asn1_expect(&atvs, THS_DER_SEQUENCE, &atv, "atv") || ths_asn1_oid(&atv.body, &oid, "type") ||
-                ths_asn1_any(&atv.body, &val, "value"))
+            ths_der atv, oid, val;
+            if (ths_der_expect(&atvs, THS_DER_SEQUENCE, &atv, "atv") || ths_der_oid(&atv.body, &oid, "type") ||
+                ths_der_any(&atv.body, &val, "value"))
                 return -1;
             if (ths_oid_eq(oid.val, oid.len, cn_oid, sizeof cn_oid) && seen++ == want) {
                 cn->p = val.val;

@@ -4,8 +4,6 @@
 
 #include "ths_x509.h"
 
-/* Fails with bad_certificate unless r is at its end. */
-int ths_x509_end(ths_reader *r, const char *field);
 /* A Name (RFC 5280 §4.1.2.4), structure checked; *name is its TLV. */
 int ths_x509_parse_name(ths_reader *r, ths_span *name, int allow_empty, const char *field);
 /* The contents of the [3] extensions wrapper (RFC 5280 §4.2). */

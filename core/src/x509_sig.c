@@ -12,7 +12,7 @@
  */
 #include "ths_crypto.h"
 #include "ths_x509.h"
-#include "x509_oid.h"
+#include "oid.h"
 #include <string.h>
 
 #define UNSUPPORTED THS_ALERT_UNSUPPORTED_CERTIFICATE
@@ -24,11 +24,11 @@ static int pss_spki_as_rsa(const ths_x509_cert *c, uint8_t *buf, size_t cap, siz
     static const uint8_t alg[] = {0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
                                   0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
     ths_reader r;
-    ths_asn1 seq, a, bits;
+    ths_der seq, a, bits;
     ths_writer w;
-    ths_rd_init(&r, c->spki.p, c->spki.n, "spki", NULL);
-    if (ths_asn1_expect(&r, THS_DER_SEQUENCE, &seq, "spki") || ths_asn1_any(&seq.body, &a, "alg") ||
-        ths_asn1_any(&seq.body, &bits, "key"))
+    ths_der_init(&r, c->spki.p, c->spki.n, "spki", NULL, THS_ALERT_BAD_CERTIFICATE);
+    if (ths_der_expect(&r, THS_DER_SEQUENCE, &seq, "spki") || ths_der_any(&seq.body, &a, "alg") ||
+        ths_der_any(&seq.body, &bits, "key"))
         return UNSUPPORTED;
     /* SEQUENCE header with a long-form length when needed */
     {
@@ -135,7 +135,7 @@ int ths_x509_check_signature(const ths_x509_cert *c, const ths_x509_cert *issuer
     case THS_X509_SIG_RSA_PSS: want_type = THS_PKEY_RSA; break;
     default: {
         char txt[64];
-        ths_asn1_oid_text(c->sig_alg_oid.p, c->sig_alg_oid.n, txt, sizeof txt);
+        ths_der_oid_text(c->sig_alg_oid.p, c->sig_alg_oid.n, txt, sizeof txt);
         return ths_fail(err, UNSUPPORTED, "signature: unsupported algorithm %s",
                         c->sig_alg == THS_X509_SIG_ECDSA_SHA512 ? "ecdsa-with-SHA512" : txt);
     }

@@ -29,6 +29,13 @@ function peers.wait_port(port, seconds)
   return false
 end
 
+-- Under `make test-asan` the sanitizer runtime is preloaded into the
+-- interpreter; other programs (openssl, curl, ...) must not inherit it.
+local function unpreload(argv)
+  if os.getenv("LD_PRELOAD") and not tostring(argv[1]):match("^lua") then return "env -u LD_PRELOAD " end
+  return ""
+end
+
 -- argv: list of words; "{port}" in any word is replaced by a free port.
 -- opts.stdin: a file to read from (default /dev/null);
 -- opts.no_wait: do not wait for the port.
@@ -40,8 +47,8 @@ function peers.start(argv, opts)
   local log = os.tmpname()
   local pidfile = os.tmpname()
   local stdin = "< " .. shell_quote(opts.stdin or "/dev/null")
-  local cmd = string.format("bash -c %s", shell_quote(string.format("exec %s %s > %s 2>&1 & echo $! > %s",
-    table.concat(words, " "), stdin, log, pidfile)))
+  local cmd = string.format("bash -c %s", shell_quote(string.format("exec %s%s %s > %s 2>&1 & echo $! > %s",
+    unpreload(argv), table.concat(words, " "), stdin, log, pidfile)))
   os.execute(cmd)
   local f = io.open(pidfile)
   local pid = f and f:read("*n")
@@ -76,7 +83,8 @@ function peers.run(argv, opts)
   local words = {}
   for i, w in ipairs(argv) do words[i] = shell_quote(w) end
   local input = opts.input and string.format("printf %%s %s | ", shell_quote(opts.input)) or ""
-  local cmd = string.format("%stimeout %d %s 2>&1; echo \"exit:$?\"", input, opts.timeout or 20, table.concat(words, " "))
+  local cmd = string.format("%s%stimeout %d %s 2>&1; echo \"exit:$?\"", input, unpreload(argv), opts.timeout or 20,
+    table.concat(words, " "))
   local p = io.popen("bash -c " .. shell_quote(cmd))
   local out = p:read("*a")
   p:close()
