@@ -18,7 +18,6 @@
 -- cafile, insecure, timeout); probe.run_server(p, ctx) runs it as a server
 -- on a connection ctx.accept() gives. Both return
 -- {name, ok, expected, observed, observation} (ok = nil when skipped).
-local socket = require "socket"
 local client = require "tlshs.client"
 local server = require "tlshs.server"
 local transport = require "tlshs.transport"
@@ -75,7 +74,10 @@ end
 
 -- A TCP connection to ctx.host:ctx.port as a transport kept open until
 -- really_close (so an alert sent before a close can still be read).
+-- LuaSocket is required here, not at load time: a host with its own
+-- transport (ctx.connect, e.g. nginx cosockets) does not need it.
 function probe.connect(ctx)
+  local socket = require "socket"
   local sock, err = socket.connect(ctx.host, ctx.port)
   if not sock then return nil, err end
   sock:settimeout(ctx.timeout or 5)

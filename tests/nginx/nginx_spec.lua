@@ -1,8 +1,9 @@
 -- make test-nginx: Debian's nginx with the lua module runs tlshs over
 -- cosockets (examples/nginx/nginx.conf, examples/nginx/lua/tlshs_example.lua)
 -- against an openssl s_server, both on free 127.0.0.1 ports; 50 /fetch
--- requests, 10 at a time (curl --parallel), each checked; then the /probe
--- handler's variants. nginx and s_server are always stopped.
+-- requests, 10 at a time (curl --parallel), each checked; then every probe of
+-- scripts/probes through /probe?name=, 10 at a time. nginx and s_server are
+-- always stopped.
 local helpers = require "spec.helpers"
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
@@ -12,6 +13,22 @@ local root = helpers.root == "." and os.getenv("PWD") or helpers.root
 if root:sub(1, 1) ~= "/" then root = os.getenv("PWD") .. "/" .. root end
 
 local REQUESTS, PARALLEL = 50, 10
+
+-- Every probe of scripts/probes/ runs through /probe, PARALLEL at a time, and
+-- must pass against s_server; for these the test also checks the outcome
+-- (what a correct server does, docs/variants.md).
+local PROBE_OUTCOMES = {
+  sane_ecdhe = { kind = "completed" },
+  sane_rsa = { kind = "completed" },
+  client_hello_fragmented = { kind = "completed" },
+  no_common_cipher = { kind = "alert", alert = "handshake_failure" },
+  client_hello_truncated = { kind = "alert", alert = "decode_error" },
+  finished_wrong = { kind = "alert", alert = "decrypt_error" },
+  bad_tag_gcm = { kind = "alert", alert = "bad_record_mac" },
+  ccs_early = { kind = "alert", alert = "unexpected_message" },
+  rsa_premaster_no_separator = { kind = "alert", alert = "bad_record_mac" },
+  zero_length_app_data = { kind = "application_data" },
+}
 
 -- The suites the requests ask for in turn, with OpenSSL's name for each
 -- (s_server -www prints "Cipher is <name>"); nil: the client's default offer.
@@ -43,6 +60,17 @@ local function read(path)
   local s = f:read("*a")
   f:close()
   return s
+end
+
+-- The probe names: scripts/probes/*.lua, sorted.
+local probe_files = {}
+do
+  local p = io.popen("ls -1 " .. sh_quote(root .. "/scripts/probes"))
+  for file in p:lines() do
+    if file:match("%.lua$") then probe_files[#probe_files + 1] = file:sub(1, -5) end
+  end
+  p:close()
+  table.sort(probe_files)
 end
 
 -- A process that exited but was not reaped yet (state Z) counts as gone.
@@ -158,11 +186,12 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
       end
       fetched = fetch_all(prefix .. "/out", urls, PARALLEL)
 
-      local names = { "baseline", "no_common_suite", "tls11_client_hello", "bad_finished", "nonsense" }
-      local purls = {}
-      for i, v in ipairs(names) do purls[i] = string.format("http://127.0.0.1:%d/probe?variant=%s", port, v) end
-      probed = {}
-      for i, r in ipairs(fetch_all(prefix .. "/out", purls, #purls)) do probed[names[i]] = r end
+      local base = string.format("http://127.0.0.1:%d/probe", port)
+      local purls = { base, base .. "?name=nonsense" }
+      for _, name in ipairs(probe_files) do purls[#purls + 1] = base .. "?name=" .. name end
+      local res = fetch_all(prefix .. "/out", purls, PARALLEL)
+      probed = { list = res[1], unknown = res[2], runs = {} }
+      for i, name in ipairs(probe_files) do probed.runs[name] = res[i + 2] end
 
       -- Reload (SIGHUP): the master closes its Lua VM, builds a new one
       -- (which loads tlshs again) and forks a new worker; the old worker
@@ -230,39 +259,48 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
     assert.is_true(max <= PARALLEL)
   end)
 
-  it("/probe?variant=baseline completes the handshake", function()
-    local b = assert(probed.baseline.body, probed.baseline.raw)
-    assert.equal("handshake_completed", b.outcome)
-    assert.is_string(b.cipher_suite)
+  it("GET /probe lists the probes of scripts/probes", function()
+    assert.equal(200, probed.list.status, tostring(probed.list.raw))
+    local b = assert(probed.list.body, probed.list.raw)
+    assert.same(probe_files, b.probes)
   end)
 
-  it("/probe?variant=no_common_suite reports the upstream's handshake_failure alert", function()
-    local b = assert(probed.no_common_suite.body, probed.no_common_suite.raw)
-    assert.equal("alert", b.outcome)
-    assert.equal("handshake_failure", b.alert)
-    assert.equal("fatal", b.alert_level)
-    assert.equal("receive_server_hello", b.failed_step)
-  end)
-
-  it("/probe?variant=tls11_client_hello reports protocol_version", function()
-    local b = assert(probed.tls11_client_hello.body, probed.tls11_client_hello.raw)
-    assert.equal("alert", b.outcome)
-    assert.equal("protocol_version", b.alert)
-    assert.equal("receive_server_hello", b.failed_step)
-  end)
-
-  it("/probe?variant=bad_finished reports decrypt_error after our Finished", function()
-    local b = assert(probed.bad_finished.body, probed.bad_finished.raw)
-    assert.equal("alert", b.outcome)
-    assert.equal("decrypt_error", b.alert)
-    assert.is_truthy(b.failed_step:match("^receive_"), b.failed_step)
-  end)
-
-  it("/probe with an unknown variant answers 400 and lists the variants", function()
-    assert.equal(400, probed.nonsense.status)
-    local b = assert(probed.nonsense.body, probed.nonsense.raw)
+  it("GET /probe?name=<unknown> answers 400 with the probe names", function()
+    assert.equal(400, probed.unknown.status)
+    local b = assert(probed.unknown.body, probed.unknown.raw)
     assert.is_false(b.ok)
-    assert.same({ "bad_finished", "baseline", "no_common_suite", "tls11_client_hello" }, b.variants)
+    assert.same(probe_files, b.probes)
+  end)
+
+  for _, name in ipairs(probe_files) do
+    local want = PROBE_OUTCOMES[name]
+    it(string.format("GET /probe?name=%s: s_server does what the probe expects%s", name,
+      want and (" (" .. want.kind .. (want.alert and (" " .. want.alert) or "") .. ")") or ""), function()
+      local res = probed.runs[name]
+      assert.equal(200, res.status, tostring(res.raw))
+      local b = assert(res.body, "no JSON: " .. tostring(res.raw))
+      assert.equal(name, b.probe)
+      -- the probe file's own description, as loaded in init_by_lua
+      assert.truthy(read(root .. "/scripts/probes/" .. name .. ".lua"):find(b.description, 1, true), b.description)
+      assert.matches("^RFC", b.rfc)
+      assert.is_true(b.ok, "expected " .. tostring(b.expected) .. ", observed " .. tostring(b.observed))
+      if want then
+        assert.equal(want.kind, b.observation.kind)
+        assert.equal(want.alert, b.observation.alert)
+        if want.alert then assert.equal("fatal", b.observation.level) end
+        if want.kind == "completed" then assert.is_string(b.cipher_suite) end
+      end
+    end)
+  end
+
+  it("ran the probes of concurrent requests interleaved", function()
+    local max = 0
+    for _, name in ipairs(probe_files) do
+      local b = probed.runs[name].body
+      if b and b.max_in_flight > max then max = b.max_in_flight end
+    end
+    assert.is_true(max >= 2, "at most " .. max .. " probe(s) in flight at once")
+    assert.is_true(max <= PARALLEL)
   end)
 
   it("still runs handshakes after a reload (SIGHUP: the master closes its Lua VM, opens a new one, forks a new worker)", function()

@@ -4,14 +4,17 @@
 -- one worker runs many handshakes at once. See docs/embedding.md and
 -- examples/nginx/nginx.conf.
 --
---   init_by_lua_block    { require("tlshs_example").init { cafile = "/path/ca.pem" } }
+--   init_by_lua_block    { require("tlshs_example").init { cafile = "/path/ca.pem",
+--                                                          probes_dir = "/path/scripts/probes" } }
 --   content_by_lua_block { require("tlshs_example").fetch() }  -- GET /fetch[?cipher=IANA name]
---   content_by_lua_block { require("tlshs_example").probe() }  -- GET /probe?variant=NAME
+--   content_by_lua_block { require("tlshs_example").probe() }  -- GET /probe[?name=NAME]
 --
 -- The upstream is read from nginx variables $tlshs_upstream_host,
 -- $tlshs_upstream_port and $tlshs_upstream_name (SNI and certificate name).
 local tlshs = require "tlshs"
 local credentials = require "tlshs.credentials"
+local probe = require "tlshs.probe"
+local expect = require "tlshs.expect"
 require "tlshs.client" -- and with it the whole flow: no module is read per request
 
 -- cjson where it exists (OpenResty, Debian's lua-cjson), else dkjson (pure Lua).
@@ -30,18 +33,27 @@ local unpack = unpack or table.unpack
 
 local example = {}
 
--- Per worker (one Lua VM each): trust anchors parsed once, and how many
--- handshakes this worker had in flight at once (shows they interleave).
+-- Per worker (one Lua VM each): trust anchors and probes loaded once, and
+-- how many fetches and probes this worker had in flight at once (shows
+-- that they interleave).
 local anchors
-local in_flight, max_in_flight = 0, 0
+local probes, probe_names = {}, {} -- by name; the names, sorted
+local fetches, probe_runs = { now = 0, max = 0 }, { now = 0, max = 0 }
 
 -- Names this Lua VM (nginx makes a new one on reload).
 local vm_id = (tlshs.random(6):gsub(".", function(c) return string.format("%02x", c:byte()) end))
 
 -- Runs in init_by_lua: file reads belong here, not in request handlers
--- (io.open blocks the event loop).
+-- (io.open blocks the event loop). opts.cafile: the upstream's trust
+-- anchors; opts.probes_dir: a directory of probe files (scripts/probes).
 function example.init(opts)
   anchors = assert(credentials.anchors(opts.cafile))
+  probes, probe_names = {}, {}
+  for _, p in ipairs(opts.probes_dir and probe.load_dir(opts.probes_dir) or {}) do
+    probes[p.name] = p
+    probe_names[#probe_names + 1] = p.name
+  end
+  assert(not opts.probes_dir or #probe_names > 0, "no probe in " .. tostring(opts.probes_dir))
 end
 
 local function reply(status, body)
@@ -59,12 +71,12 @@ local function connect()
   return sock
 end
 
--- Counts the handshakes in flight around fn(...).
-local function counted(fn, ...)
-  in_flight = in_flight + 1
-  if in_flight > max_in_flight then max_in_flight = in_flight end
+-- Counts the runs of fn(...) in flight at once in counter.
+local function counted(counter, fn, ...)
+  counter.now = counter.now + 1
+  if counter.now > counter.max then counter.max = counter.now end
   local r = { pcall(fn, ...) }
-  in_flight = in_flight - 1
+  counter.now = counter.now - 1
   if not r[1] then return nil, "lua_error", tostring(r[2]) end
   return unpack(r, 2, 4)
 end
@@ -87,7 +99,7 @@ function example.fetch()
   local sock, cerr = connect()
   if not sock then return reply(502, { ok = false, step = "connect", err = cerr }) end
   local conn = tlshs.client.wrap(sock, client_opts { ciphers = args.cipher and { args.cipher } or nil })
-  local ok, err, detail = counted(conn.handshake, conn)
+  local ok, err, detail = counted(fetches, conn.handshake, conn)
   if not ok then
     conn:close()
     return reply(502, { ok = false, step = conn.failed and conn.failed.step or "handshake", err = err, detail = detail })
@@ -106,98 +118,79 @@ function example.fetch()
     page = page,
     worker_pid = ngx.worker.pid(),
     vm_id = vm_id,
-    max_in_flight = max_in_flight,
+    max_in_flight = fetches.max,
   })
 end
 
 ---------------------------------------------------------------------------
--- GET /probe?variant=NAME: run a deliberately different handshake and report
--- how the upstream reacted. The variants are written inline here; the probes
--- of scripts/probes/ (issue 6) can be run the same way once they exist.
+-- GET /probe?name=NAME: run the probe scripts/probes/NAME.lua (docs/variants.md)
+-- against the upstream and answer what it did and whether that is what a
+-- correct server does. GET /probe: the probe names.
 ---------------------------------------------------------------------------
-local variants = {}
 
--- The normal handshake, for comparison.
-variants.baseline = {
-  about = "an ordinary TLS 1.2 handshake",
-  setup = function(conn) end,
-}
+-- probe.lua and expect.lua pass timeouts in seconds (LuaSocket's unit);
+-- a cosocket takes milliseconds. The rest goes straight through.
+local Cosocket = {}
+Cosocket.__index = Cosocket
+function Cosocket:send(data) return self.sock:send(data) end
+function Cosocket:receive(n) return self.sock:receive(n) end
+function Cosocket:close() return self.sock:close() end
+function Cosocket:settimeout(seconds) return self.sock:settimeout(seconds * 1000) end
 
--- Only TLS_RSA_WITH_NULL_MD5 (0x0001), which no sane server enables: the
--- server finds no common suite (RFC 5246 §7.4.1.3) and sends handshake_failure.
-variants.no_common_suite = {
-  about = "a ClientHello offering only TLS_RSA_WITH_NULL_MD5",
-  setup = function(conn)
-    conn:wrap("build_client_hello", function(self, original)
-      local ch = original(self)
-      ch.cipher_suites = { 0x0001 }
-      return ch
-    end)
-  end,
-}
+-- ctx.connect for probe.run: kept open until the probe is done, so that an
+-- alert the upstream sent before closing can still be read (expect.keep_open).
+local function probe_connect(ctx)
+  local sock, err = connect()
+  if not sock then return nil, err end
+  local t = setmetatable({ sock = sock }, Cosocket)
+  t:settimeout(ctx.timeout)
+  return expect.keep_open(t)
+end
 
--- client_version TLS 1.1 (0x0302): a TLS-1.2-only server answers protocol_version.
-variants.tls11_client_hello = {
-  about = "a ClientHello with client_version 0x0302 (TLS 1.1)",
-  setup = function(conn)
-    conn:wrap("build_client_hello", function(self, original)
-      local ch = original(self)
-      ch.version = 0x0302
-      return ch
-    end)
-  end,
-}
-
--- A client Finished whose verify_data is off by one bit: the server must
--- refuse it with decrypt_error (RFC 5246 §7.4.9).
-variants.bad_finished = {
-  about = "a client Finished with one verify_data bit flipped",
-  setup = function(conn)
-    conn:wrap("send_finished", function(self, original)
-      local send_handshake = self.send_handshake
-      self.send_handshake = function(s, msg)
-        s.send_handshake = send_handshake
-        local vd = msg.verify_data
-        msg.verify_data = string.char((vd:byte(1) + 1) % 256) .. vd:sub(2)
-        return send_handshake(s, msg)
-      end
-      return original(self)
-    end)
-  end,
-}
-
-example.variants = variants
+-- The JSON-safe part of an observation (no parsed message, no raw bytes).
+local function observation_json(obs)
+  if not obs then return nil end
+  return {
+    kind = obs.kind,
+    step = obs.step,
+    alert = obs.kind == "alert" and obs.description or nil,
+    level = obs.level,
+    msg_type = obs.msg_type,
+    err = obs.err,
+    detail = obs.detail ~= nil and tostring(obs.detail) or nil,
+    timeout = obs.timeout,
+    record_version = obs.record_version,
+    bytes = obs.data and #obs.data or nil,
+  }
+end
 
 function example.probe()
-  local name = ngx.req.get_uri_args().variant or "baseline"
-  local variant = variants[name]
-  if type(name) ~= "string" or not variant then
-    local known = {}
-    for k in pairs(variants) do known[#known + 1] = k end
-    table.sort(known)
-    return reply(400, { ok = false, err = "unknown variant", variants = known })
-  end
-  local sock, cerr = connect()
-  if not sock then return reply(502, { ok = false, step = "connect", err = cerr }) end
-  local conn = tlshs.client.wrap(sock, client_opts())
-  variant.setup(conn)
-  local ok, err, detail = counted(conn.handshake, conn)
-  local reaction = { ok = true, variant = name, about = variant.about }
-  if ok then
-    reaction.outcome = "handshake_completed"
-    reaction.cipher_suite = conn.cipher_suite
-    conn:close()
-  else
-    local alert = conn.received_alert
-    reaction.outcome = alert and "alert" or err
-    reaction.failed_step = conn.failed and conn.failed.step
-    reaction.err, reaction.detail = err, detail
-    if alert then
-      reaction.alert = alert.description_name or alert.description
-      reaction.alert_level = alert.level == 2 and "fatal" or "warning"
-    end
-  end
-  return reply(200, reaction)
+  local name = ngx.req.get_uri_args().name
+  if name == nil then return reply(200, { probes = probe_names }) end
+  local p = type(name) == "string" and probes[name]
+  if not p then return reply(400, { ok = false, err = "unknown probe", probes = probe_names }) end
+  local ctx = {
+    host = ngx.var.tlshs_upstream_host,
+    port = tonumber(ngx.var.tlshs_upstream_port),
+    servername = ngx.var.tlshs_upstream_name,
+    cafile = anchors,
+    timeout = 5, -- seconds
+    connect = probe_connect,
+  }
+  local r, err, detail = counted(probe_runs, probe.run, p, ctx)
+  if not r then return reply(500, { probe = name, ok = false, err = err, detail = detail }) end
+  return reply((r.observation or r.skipped) and 200 or 502, {
+    probe = name,
+    description = p.description,
+    rfc = p.rfc,
+    ok = r.ok,
+    skipped = r.skipped,
+    expected = r.expected,
+    observed = r.observed,
+    observation = observation_json(r.observation),
+    cipher_suite = r.conn and r.conn.cipher_suite,
+    max_in_flight = probe_runs.max,
+  })
 end
 
 return example
