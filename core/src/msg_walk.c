@@ -17,26 +17,42 @@ typedef struct {
     size_t plen;
 } path_buf;
 
-static size_t path_push(path_buf *pb, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static size_t path_push(path_buf *pb, const char *fmt, ...)
+/* Appends a then b (either may be NULL), truncating like snprintf would;
+ * returns the old length for path_pop.  No printf: paths are built for every
+ * field and only read when something fails. */
+static size_t path_add(path_buf *pb, const char *a, const char *b)
 {
-    size_t old = pb->plen;
-    va_list ap;
-    int n;
+    size_t old = pb->plen, n = old;
+    const char *parts[2];
+    int k;
     if (old >= sizeof pb->path - 1)
         return old;
-    va_start(ap, fmt);
-    n = vsnprintf(pb->path + old, sizeof pb->path - old, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        n = 0;
-    pb->plen = old + (size_t)n < sizeof pb->path - 1 ? old + (size_t)n : sizeof pb->path - 1;
+    parts[0] = a;
+    parts[1] = b;
+    for (k = 0; k < 2; k++) {
+        const char *s = parts[k];
+        if (!s)
+            continue;
+        while (*s && n < sizeof pb->path - 1)
+            pb->path[n++] = *s++;
+    }
+    pb->path[n] = 0;
+    pb->plen = n;
     return old;
+}
+
+/* Appends "[idx]". */
+static size_t path_index(path_buf *pb, size_t idx)
+{
+    char num[24], *q = num + sizeof num;
+    *--q = 0;
+    *--q = ']';
+    do {
+        *--q = (char)('0' + idx % 10);
+        idx /= 10;
+    } while (idx);
+    *--q = '[';
+    return path_add(pb, q, NULL);
 }
 
 static void path_pop(path_buf *pb, size_t old)
@@ -49,8 +65,8 @@ static void path_pop(path_buf *pb, size_t old)
 static size_t path_field(path_buf *pb, const ths_field *f, size_t idx)
 {
     if (f->name)
-        return path_push(pb, pb->plen ? ".%s" : "%s", f->name);
-    return path_push(pb, "[%zu]", idx);
+        return path_add(pb, pb->plen ? "." : NULL, f->name);
+    return path_index(pb, idx);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -106,7 +122,7 @@ static int parse_exts(pwalk *w, ths_reader *r, const ths_field *f)
         ths_reader data;
         const ths_field *desc;
         const char *name;
-        old2 = path_push(&w->pb, "[%zu]", ++i);
+        old2 = path_index(&w->pb, ++i);
         type = ths_rd_u16(&blk, w->pb.path);
         if ((rc = ths_rd_vector(&blk, 2, 0, 65535, w->pb.path, &data)) != 0)
             return rc;
@@ -128,7 +144,7 @@ static int parse_exts(pwalk *w, ths_reader *r, const ths_field *f)
             desc = ths_ext_desc_hrr_key_share();
         if (desc) {
             /* fields of an extension are named "extensions[3] supported_groups.<field>" */
-            size_t save = path_push(&w->pb, " %s", name ? name : "extension");
+            size_t save = path_add(&w->pb, " ", name ? name : "extension");
             if ((rc = parse_fields(w, &data, desc)) != 0)
                 return rc;
             if ((rc = ths_rd_end(&data, w->pb.path)) != 0)
@@ -377,7 +393,9 @@ static int get_override(bwalk *b, const char *key, long *ov)
     *ov = -1;
     b->src->get(b->src, key, 0, &v);
     if (v.kind != THS_SRC_NIL) {
-        size_t old = path_push(&b->pb, b->pb.plen ? "(%s)" : "%s", key);
+        size_t old = path_add(&b->pb, b->pb.plen ? "(" : NULL, key);
+        if (old)   /* "(key)" below the top level, "key" at it */
+            path_add(&b->pb, ")", NULL);
         rc = to_uint(b, &v, 4, &n);
         path_pop(&b->pb, old);
         if (rc == 0)
@@ -390,10 +408,15 @@ static int get_override(bwalk *b, const char *key, long *ov)
 static int override_for(bwalk *b, const ths_field *f, long *ov)
 {
     char key[64];
+    size_t n;
     *ov = -1;
     if (!f->name)
         return 0;
-    snprintf(key, sizeof key, "%s_len", f->name);
+    n = strlen(f->name);
+    if (n > sizeof key - 5)
+        n = sizeof key - 5;   /* no field name is that long */
+    memcpy(key, f->name, n);
+    memcpy(key + n, "_len", 5);
     return get_override(b, key, ov);
 }
 
@@ -461,7 +484,7 @@ static int build_ext(bwalk *b)
             desc = ths_ext_desc_hrr_key_share();
         if (!desc)
             return bfail(b, "extension %u has no data and no known encoding", (unsigned)type);
-        old = path_push(&b->pb, " %s", name ? name : "extension");
+        old = path_add(&b->pb, " ", name ? name : "extension");
         rc = build_fields(b, desc);
         path_pop(&b->pb, old);
         if (rc)
@@ -478,7 +501,7 @@ static int build_exts(bwalk *b, size_t count, long ov)
     m = ths_wr_open(b->w, 2);
     for (i = 1; i <= count; i++) {
         ths_src_val v;
-        size_t old = path_push(&b->pb, "[%zu]", i);
+        size_t old = path_index(&b->pb, i);
         b->src->get(b->src, NULL, i, &v);
         if (v.kind != THS_SRC_TABLE)
             rc = bfail(b, "expected a table, got %s", kind_name(v.kind));
@@ -670,7 +693,7 @@ int ths_msg_build(ths_writer *w, ths_source *src, ths_error *err)
         if (ths_name_value(THS_NAMES_HANDSHAKE_TYPES, buf, &type) != 0 || n != v.n)
             rc = bfail(&b, "msg_type: unknown name \"%s\"", buf);
     } else if (v.kind == THS_SRC_NUM) {
-        path_push(&b.pb, "msg_type");
+        path_add(&b.pb, "msg_type", NULL);
         rc = to_uint(&b, &v, 1, &type);
         path_pop(&b.pb, 0);
     } else {
