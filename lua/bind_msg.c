@@ -3,7 +3,8 @@
  * build_server_params and tlshs.names.  Parsing fills Lua tables through a
  * ths_sink; building reads them through a ths_source (ths_msg.h).  No C
  * memory is held while Lua runs: parse results point into the input string,
- * build output goes into a Lua userdata sized by a counting pass.
+ * build output goes into a stack buffer (or, when too big, a Lua userdata
+ * sized by a counting pass).
  */
 #include "binding.h"
 #include "ths_msg.h"
@@ -126,19 +127,33 @@ static void source_init(lua_source *s, lua_State *L)
 
 typedef int (*build_fn)(ths_writer *w, ths_source *src, ths_error *err);
 
-/* Runs a builder twice over the table at index 1 (count, then write) and
- * pushes the bytes.  A table the builder refuses is a script error: raises. */
+/* Most messages fit here: built in one pass, then copied into a string. */
+#define BUILD_STACK 8192
+
+/* Builds the table at index 1 and pushes the bytes: one pass into a stack
+ * buffer; a message that does not fit is counted, then written into a
+ * userdata of that size.  A table the builder refuses is a script error:
+ * raises (no C memory is held). */
 static int build_twice(lua_State *L, build_fn fn)
 {
     lua_source src;
     ths_writer w;
     ths_error err;
+    uint8_t stack[BUILD_STACK];
     uint8_t *buf;
     size_t need;
     int rc;
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 1);
     source_init(&src, L);
+    ths_wr_init(&w, stack, sizeof stack);
+    rc = fn(&w, &src.base, &err);
+    if (!w.failed) {   /* it fitted: the result or the builder's refusal */
+        if (rc != 0)
+            return luaL_error(L, "%s", err.detail);
+        lua_pushlstring(L, (const char *)stack, w.len);
+        return 1;
+    }
     ths_wr_init(&w, NULL, 0);
     if ((rc = fn(&w, &src.base, &err)) != 0)
         return luaL_error(L, "%s", err.detail);
