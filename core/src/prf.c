@@ -96,8 +96,9 @@ static int p_hash_xor(ths_hash_alg alg, const uint8_t *secret, size_t secretlen,
         for (i = 0; i < n; i++)
             out[done + i] ^= block[i];
         done += n;
-        /* A(i+1) = HMAC(secret, A(i)) */
-        rc = keyed_mac(&h, a, hl, NULL, 0, NULL, 0, a);
+        /* A(i+1) = HMAC(secret, A(i)), unless that was the last block */
+        if (done < outlen)
+            rc = keyed_mac(&h, a, hl, NULL, 0, NULL, 0, a);
     }
     ths_wipe(a, sizeof a);
     ths_wipe(block, sizeof block);
