@@ -83,8 +83,17 @@ function RecordLayer:send_record(content_type, data, version, opts)
     if not seal and self.seal_once and #self.seal_once > 0 then seal = table.remove(self.seal_once, 1) end
     fragment = self.write_state:seal(content_type, data, seal)
   end
+  version = version or self.version
+  if not opts.length and type(content_type) == "number" and type(version) == "number" and #fragment <= 65535 and
+    content_type >= 0 and content_type <= 255 and content_type % 1 == 0 and
+    version >= 0 and version <= 65535 and version % 1 == 0 then
+    -- the usual record: its 5-byte header (RFC 5246 §6.2.1) without a table
+    local n = #fragment
+    return self:send_raw(string.char(content_type, math.floor(version / 256), version % 256,
+      math.floor(n / 256), n % 256) .. fragment)
+  end
   return self:send_raw(core.build_record {
-    content_type = content_type, version = version or self.version, fragment = fragment,
+    content_type = content_type, version = version, fragment = fragment,
     length = opts.length,
   })
 end
@@ -131,23 +140,25 @@ function RecordLayer:read_record()
     fragment, err = self.transport:receive(len)
     if not fragment then return transport_failure(err) end
   end
-  local rec, perr, detail = core.parse_record(header .. fragment)
-  if not rec then return nil, perr, detail end
-  if self.expect_version and rec.version ~= self.expect_version and not self.lenient_version then
-    return nil, "protocol_version", string.format("record.version: 0x%04x, negotiated 0x%04x", rec.version, self.expect_version)
+  -- The header is read here rather than by core.parse_record: the length
+  -- was checked above and exactly that many bytes arrived, so parsing could
+  -- not fail, and the record is neither concatenated nor copied again.
+  local content_type, version = header:byte(1), header:byte(2) * 256 + header:byte(3)
+  if self.expect_version and version ~= self.expect_version and not self.lenient_version then
+    return nil, "protocol_version", string.format("record.version: 0x%04x, negotiated 0x%04x", version, self.expect_version)
   end
-  if self.expect_version and rec.version ~= self.expect_version then
-    self.odd_version = rec.version -- lenient_version (probes): noted, not refused
+  if self.expect_version and version ~= self.expect_version then
+    self.odd_version = version -- lenient_version (probes): noted, not refused
   end
-  local plaintext = rec.fragment
+  local plaintext = fragment
   if self.read_state then
-    plaintext, err, detail = self.read_state:open(rec.content_type, rec.fragment)
+    plaintext, err, detail = self.read_state:open(content_type, fragment)
     if not plaintext then return nil, err, detail end
   elseif #plaintext > MAX_PLAINTEXT then
     return nil, "record_overflow", string.format("record.fragment: %d bytes exceed 2^14", #plaintext)
   end
-  if self.on_record then self.on_record("received", rec.content_type, plaintext) end
-  return rec.content_type, plaintext, rec.version
+  if self.on_record then self.on_record("received", content_type, plaintext) end
+  return content_type, plaintext, version
 end
 
 -- The next event from the peer:
