@@ -43,7 +43,18 @@ function Endpoint:send(data)
 end
 
 local function take(self, n)
-  local buf = table.concat(self.inbox)
+  local box = self.inbox
+  local first = box[1]
+  if first and #first >= n and n > 0 then -- the usual case: no concatenation
+    self.inbox_len = self.inbox_len - n
+    if #first == n then
+      table.remove(box, 1)
+      return first
+    end
+    box[1] = first:sub(n + 1)
+    return first:sub(1, n)
+  end
+  local buf = table.concat(box)
   self.inbox = { buf:sub(n + 1) }
   self.inbox_len = #buf - n
   if self.inbox_len == 0 then self.inbox = {} end
