@@ -287,7 +287,8 @@ end
 
 local function run_hooks(self, field, msg_type, value)
   local list = self[field] and self[field][msg_type]
-  for _, fn in ipairs(list or {}) do
+  if not list then return value end
+  for _, fn in ipairs(list) do
     local out = fn(value, self)
     if out ~= nil then value = out end
   end
@@ -322,8 +323,18 @@ function Flow:send_records(content_type, data)
   return ok, err, detail
 end
 
+-- One options table per key exchange, shared (parse_handshake only reads it).
+local PARSE_OPTIONS = setmetatable({}, { __index = function(t, kx)
+  local o = { kx = kx }
+  t[kx] = o
+  return o
+end })
+local NO_KX = {}
+
 function Flow:parse_options()
-  return { kx = self.suite and self.suite.kx or nil }
+  local kx = self.suite and self.suite.kx
+  if kx == nil then return NO_KX end
+  return PARSE_OPTIONS[kx]
 end
 
 -- Reads the next event; an alert from the peer ends the handshake here.
