@@ -150,7 +150,7 @@ function RecordLayer:read_record()
   if self.expect_version and version ~= self.expect_version then
     self.odd_version = version -- lenient_version (probes): noted, not refused
   end
-  local plaintext = fragment
+  local plaintext, detail = fragment, nil
   if self.read_state then
     plaintext, err, detail = self.read_state:open(content_type, fragment)
     if not plaintext then return nil, err, detail end
