@@ -73,8 +73,12 @@ test-asan: $(ASAN_MOD)
 # Specs that start external peers (client/server/record interop) are left
 # out: they are slow under valgrind and add no tlshs code path of their own.
 LEAK_EXCLUDE ?= interop
-test-leaks: $(MOD54)
-	TLSHS_VALGRIND=1 \
+build/nodlclose.so: fuzz/nodlclose.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -o $@ $<
+
+test-leaks: $(MOD54) build/nodlclose.so
+	TLSHS_VALGRIND=1 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 --suppressions=fuzz/valgrind.supp --num-callers=30 \
