@@ -65,7 +65,6 @@ test-asan: $(ASAN_MOD)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	TLSHS_SANITIZED=1 \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/$(ASAN_DIR)/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
 	  $(LUA) $(BUSTED) $(BUSTED_ARGS)
 
@@ -78,7 +77,7 @@ build/nodlclose.so: fuzz/nodlclose.c
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
 test-leaks: $(MOD54) build/nodlclose.so
-	TLSHS_VALGRIND=1 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
+	TLSHS_HOSTILE_N=200 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 --suppressions=fuzz/valgrind.supp --num-callers=30 \
