@@ -14,7 +14,6 @@ DEBIAN_PACKAGES += clang libclang-rt-14-dev valgrind
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
-FUZZ_JOBS    ?= 1
 FUZZ_TARGETS := $(sort $(patsubst fuzz/targets/%.c,%,$(wildcard fuzz/targets/*.c)))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu99 -g -O1 -Wall -Wextra -Wno-unused-parameter -DGMP_DESC -Icore/include -Icore/src $(FUZZ_SAN)
