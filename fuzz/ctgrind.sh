@@ -6,12 +6,19 @@
 bin=${1:-build/ctgrind_cbc}
 log=build/ctgrind.log
 valgrind --error-limit=no "$bin" >"$log" 2>&1
+status=$?
+calls=$(sed -n 's/^\([0-9][0-9]*\) open_mte calls$/\1/p' "$log")
+if [ "$status" -ne 0 ] || [ -z "$calls" ] || [ "$calls" -eq 0 ]; then
+    echo "ctgrind: $bin failed (exit $status): wrong results from open_mte"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 # error contexts: one "Conditional jump" (or "Use of uninitialised") per site
 sites=$(grep -A3 -E 'Conditional jump|Use of uninitialised value|uninitialised value\(s\)' "$log" |
         grep -E '^==[0-9]+==    (at|by) ' | grep ' at ' | sed 's/^==[0-9]*==//' | sort -u)
 n=$(printf '%s\n' "$sites" | grep -c .)
 if [ "$n" -eq 1 ] && printf '%s\n' "$sites" | grep -q 'open_mte'; then
-    echo "ctgrind: the only secret-dependent branch is open_mte's final check:"
+    echo "ctgrind: $calls open_mte calls; the only secret-dependent branch is the final check:"
     printf '   %s\n' "$sites"
     echo "1 passed, 0 failed"
     exit 0

@@ -172,13 +172,13 @@ static int build_twice(lua_State *L, build_fn fn)
 static int kx_of(lua_State *L, const char *s)
 {
     if (!s)
-        return THS_KX_NONE;
+        return THS_MSG_KX_NONE;
     if (strcmp(s, "rsa") == 0)
-        return THS_KX_RSA;
+        return THS_MSG_KX_RSA;
     if (strcmp(s, "dhe") == 0 || strcmp(s, "dh_anon") == 0)
-        return THS_KX_DHE;
+        return THS_MSG_KX_DHE;
     if (strcmp(s, "ecdhe") == 0 || strcmp(s, "ecdh_anon") == 0)
-        return THS_KX_ECDHE;
+        return THS_MSG_KX_ECDHE;
     return luaL_error(L, "tlshs: unknown kx \"%s\" (rsa, dhe or ecdhe)", s);
 }
 
@@ -189,7 +189,7 @@ static int l_parse_handshake(lua_State *L)
     size_t len, used = 0;
     const uint8_t *p = (const uint8_t *)luaL_checklstring(L, 1, &len);
     lua_Integer pos = luaL_optinteger(L, 2, 1);
-    int kx = THS_KX_NONE, anon = 0, rc;
+    int kx = THS_MSG_KX_NONE, anon = 0, rc;
     lua_sink sink;
     ths_error err;
     if (!lua_isnoneornil(L, 3)) {

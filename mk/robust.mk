@@ -14,7 +14,6 @@ DEBIAN_PACKAGES += clang libclang-rt-14-dev valgrind
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 30
-FUZZ_JOBS    ?= 1
 FUZZ_TARGETS := $(sort $(patsubst fuzz/targets/%.c,%,$(wildcard fuzz/targets/*.c)))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu99 -g -O1 -Wall -Wextra -Wno-unused-parameter -DGMP_DESC -Icore/include -Icore/src $(FUZZ_SAN)
@@ -65,7 +64,6 @@ test-asan: $(ASAN_MOD)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	TLSHS_SANITIZED=1 \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/$(ASAN_DIR)/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
 	  $(LUA) $(BUSTED) $(BUSTED_ARGS)
 
@@ -73,8 +71,12 @@ test-asan: $(ASAN_MOD)
 # Specs that start external peers (client/server/record interop) are left
 # out: they are slow under valgrind and add no tlshs code path of their own.
 LEAK_EXCLUDE ?= interop
-test-leaks: $(MOD54)
-	TLSHS_VALGRIND=1 \
+build/nodlclose.so: fuzz/nodlclose.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -o $@ $<
+
+test-leaks: $(MOD54) build/nodlclose.so
+	TLSHS_HOSTILE_N=200 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 --suppressions=fuzz/valgrind.supp --num-callers=30 \

@@ -46,7 +46,7 @@ typedef struct ths_field {
 } ths_field;
 
 /* Key exchange variants that change server_key_exchange / client_key_exchange. */
-enum { THS_KX_NONE = 0, THS_KX_RSA, THS_KX_DHE, THS_KX_ECDHE };
+enum { THS_MSG_KX_NONE = 0, THS_MSG_KX_RSA, THS_MSG_KX_DHE, THS_MSG_KX_ECDHE };
 
 /* Handshake message types (RFC 5246 §7.4, RFC 5077). */
 enum {

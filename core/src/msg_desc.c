@@ -82,20 +82,20 @@ const ths_field *ths_msg_desc(int msg_type, int kx, int anonymous)
     case THS_HS_NEW_SESSION_TICKET: return new_session_ticket;
     case THS_HS_CERTIFICATE: return certificate;
     case THS_HS_SERVER_KEY_EXCHANGE:
-        if (kx == THS_KX_ECDHE)
+        if (kx == THS_MSG_KX_ECDHE)
             return anonymous ? ske_ecdhe_anon : ske_ecdhe;
-        if (kx == THS_KX_DHE)
+        if (kx == THS_MSG_KX_DHE)
             return anonymous ? ske_dhe_anon : ske_dhe;
         return NULL;
     case THS_HS_CERTIFICATE_REQUEST: return certificate_request;
     case THS_HS_SERVER_HELLO_DONE: return empty;
     case THS_HS_CERTIFICATE_VERIFY: return certificate_verify;
     case THS_HS_CLIENT_KEY_EXCHANGE:
-        if (kx == THS_KX_RSA)
+        if (kx == THS_MSG_KX_RSA)
             return cke_rsa;
-        if (kx == THS_KX_DHE)
+        if (kx == THS_MSG_KX_DHE)
             return cke_dhe;
-        if (kx == THS_KX_ECDHE)
+        if (kx == THS_MSG_KX_ECDHE)
             return cke_ecdhe;
         return NULL;
     case THS_HS_FINISHED: return finished;
@@ -105,5 +105,5 @@ const ths_field *ths_msg_desc(int msg_type, int kx, int anonymous)
 
 const ths_field *ths_msg_params_desc(int kx)
 {
-    return kx == THS_KX_DHE ? ske_dhe_anon : ske_ecdhe_anon;
+    return kx == THS_MSG_KX_DHE ? ske_dhe_anon : ske_ecdhe_anon;
 }

@@ -656,17 +656,17 @@ static const ths_field *infer_desc(ths_source *src, int type)
     switch (type) {
     case THS_HS_SERVER_KEY_EXCHANGE:
         anon = !has(src, "signature") && !has(src, "signature_algorithm");
-        return ths_msg_desc(type, has(src, "dh_p") ? THS_KX_DHE : THS_KX_ECDHE, anon);
+        return ths_msg_desc(type, has(src, "dh_p") ? THS_MSG_KX_DHE : THS_MSG_KX_ECDHE, anon);
     case THS_HS_CLIENT_KEY_EXCHANGE:
         if (has(src, "encrypted_pre_master_secret"))
-            return ths_msg_desc(type, THS_KX_RSA, 0);
+            return ths_msg_desc(type, THS_MSG_KX_RSA, 0);
         if (has(src, "dh_yc"))
-            return ths_msg_desc(type, THS_KX_DHE, 0);
+            return ths_msg_desc(type, THS_MSG_KX_DHE, 0);
         if (has(src, "ecdh_yc"))
-            return ths_msg_desc(type, THS_KX_ECDHE, 0);
+            return ths_msg_desc(type, THS_MSG_KX_ECDHE, 0);
         return NULL;
     default:
-        return ths_msg_desc(type, THS_KX_NONE, 0);
+        return ths_msg_desc(type, THS_MSG_KX_NONE, 0);
     }
 }
 
@@ -733,6 +733,6 @@ int ths_msg_build(ths_writer *w, ths_source *src, ths_error *err)
 int ths_msg_build_params(ths_writer *w, ths_source *src, ths_error *err)
 {
     int dhe = has(src, "dh_p");
-    return ths_msg_build_fields(w, ths_msg_params_desc(dhe ? THS_KX_DHE : THS_KX_ECDHE),
+    return ths_msg_build_fields(w, ths_msg_params_desc(dhe ? THS_MSG_KX_DHE : THS_MSG_KX_ECDHE),
                                 dhe ? "server_dh_params" : "server_ecdh_params", 0, src, err);
 }

@@ -8,9 +8,7 @@
 #define THS_FUZZ_COMMON_H
 
 #include "tlshs.h"
-#ifndef FUZZ_NO_MSG
 #include "ths_msg.h"
-#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +44,12 @@ static inline void touch(const uint8_t *p, size_t n)
     fuzz_sink_acc += a;
 }
 
-#ifndef FUZZ_NO_MSG
 static void s_num(ths_sink *s, const char *name, uint32_t v) { (void)s; (void)name; fuzz_sink_acc += v; }
 static void s_bytes(ths_sink *s, const char *name, const uint8_t *p, size_t n) { (void)s; (void)name; touch(p, n); }
 static void s_open(ths_sink *s, const char *name) { (void)s; (void)name; fuzz_sink_acc++; }
 static void s_close(ths_sink *s) { (void)s; fuzz_sink_acc--; }
 
 static ths_sink fuzz_sink = {s_num, s_bytes, s_open, s_close};
-#endif
 
 typedef struct {
     const uint8_t *p;

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(used <= size);
 
     /* ServerECDHParams / ServerDHParams alone */
-    if (kx == THS_KX_DHE || kx == THS_KX_ECDHE) {
+    if (kx == THS_MSG_KX_DHE || kx == THS_MSG_KX_ECDHE) {
         const ths_field *d = ths_msg_params_desc(kx);
         memset(&err, 0, sizeof err);
         if (d) {

@@ -1,8 +1,6 @@
 /* Key files: ths_pkey_load_private (PEM or DER: PKCS#1, SEC 1, PKCS#8),
  * ths_pkey_from_spki, and the PEM armour reader (ths_pem.h) on its own.
  * An accepted key must re-export an SPKI that loads again. */
-/* ths_msg.h and ths_crypto.h both define THS_KX_NONE: no sink here */
-#define FUZZ_NO_MSG
 #include "fuzz_common.h"
 #include "ths_crypto.h"
 

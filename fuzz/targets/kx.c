@@ -1,8 +1,6 @@
 /* Key exchange on hostile peer values: X25519, P-256/P-384 points (on-curve
  * check), FFDHE and server-chosen DH parameters (RFC 5246 §7.4.3).
  * Input: group(1) || [DH: plen(2) p glen(1) g] || peer value. */
-/* ths_msg.h and ths_crypto.h both define THS_KX_NONE: no sink here */
-#define FUZZ_NO_MSG
 #include "fuzz_common.h"
 #include "ths_crypto.h"
 

@@ -2,8 +2,6 @@
  * public keys (P-256, P-384, RSA-1024, Ed25519) over a fixed message.  The
  * ECDSA path parses the DER ECDSA-Sig-Value; RSA parses the PKCS#1 / PSS
  * encodings after the public operation.  Input: scheme(2) || key(1) || sig. */
-/* ths_msg.h and ths_crypto.h both define THS_KX_NONE: no sink here */
-#define FUZZ_NO_MSG
 #include "fuzz_common.h"
 #include "ths_crypto.h"
 #include <stdio.h>

@@ -243,7 +243,9 @@ function Client:receive_certificate()
   local ok
   ok, err, detail = self:verify_server_certificate(chain)
   if not ok then return nil, err, detail end
-  self.server_key = chain[1]:public_key()
+  local key, kerr, kdetail = chain[1]:public_key()
+  if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
+  self.server_key = key
   local want = self.suite.auth == "ecdsa" and { ec = true, ed25519 = true } or { rsa = true }
   if not want[self.server_key:type()] then
     return nil, "unsupported_certificate", "certificate: a " .. self.server_key:type() .. " key does not fit " .. self.suite.name

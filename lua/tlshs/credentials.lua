@@ -44,7 +44,9 @@ function credentials.load(cert, key)
     if not k then return nil, "key: " .. tostring(detail) end
     private = k
   end
-  if chain[1]:public_key():spki() ~= private:spki() then
+  local public, _, pdetail = chain[1]:public_key()
+  if not public then return nil, "cert: " .. tostring(pdetail) end
+  if public:spki() ~= private:spki() then
     return nil, "cert/key: the private key does not belong to the certificate"
   end
   local ders = {}

@@ -336,8 +336,10 @@ function Server:receive_client_certificate()
     local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature" })
     if not ok then return nil, alert, reason end
   end
+  local key, kerr, kdetail = chain[1]:public_key()
+  if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
   self.peer_certificates = chain
-  self.client_key = chain[1]:public_key()
+  self.client_key = key
   return true
 end
 
