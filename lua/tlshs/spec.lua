@@ -185,6 +185,13 @@ end
 
 local function quote(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
+-- Helper processes do not inherit a preloaded library (a sanitizer runtime
+-- preloaded into the interpreter under test makes pkill hang).
+local function plain(cmd)
+  if os.getenv("LD_PRELOAD") then return "env -u LD_PRELOAD " .. cmd end
+  return cmd
+end
+
 -- Starts a shell command (or an argv list) in the background, output to a
 -- log file; returns its pid (and the log path).
 function tls.spawn(cmd)
@@ -194,7 +201,7 @@ function tls.spawn(cmd)
     cmd = "exec " .. table.concat(words, " ")
   end
   local log = os.tmpname()
-  local pipe = io.popen("sh -c " .. quote("(" .. cmd .. ") </dev/null >" .. quote(log) .. " 2>&1 & echo $!"))
+  local pipe = io.popen(plain("sh -c " .. quote("(" .. cmd .. ") </dev/null >" .. quote(log) .. " 2>&1 & echo $!")))
   local pid = tonumber(pipe:read("*l"))
   pipe:close()
   return pid, log
@@ -202,7 +209,7 @@ end
 
 -- Stops what tls.spawn started (its children first).
 function tls.kill(pid)
-  if pid then os.execute("pkill -P " .. pid .. " 2>/dev/null; kill " .. pid .. " 2>/dev/null") end
+  if pid then os.execute(plain("pkill -P " .. pid) .. " 2>/dev/null; kill " .. pid .. " 2>/dev/null") end
 end
 
 -- A free TCP port on 127.0.0.1.
