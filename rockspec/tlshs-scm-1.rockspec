@@ -112,6 +112,7 @@ build = {
       ["tlshs.loop"] = "lua/tlshs/loop.lua",
       ["tlshs.negotiate"] = "lua/tlshs/negotiate.lua",
       ["tlshs.probe"] = "lua/tlshs/probe.lua",
+      ["tlshs.process"] = "lua/tlshs/process.lua",
       ["tlshs.record_layer"] = "lua/tlshs/record_layer.lua",
       ["tlshs.server"] = "lua/tlshs/server.lua",
       ["tlshs.sessions"] = "lua/tlshs/sessions.lua",

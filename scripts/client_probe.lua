@@ -13,6 +13,7 @@ local socket = require "socket"
 local probe = require "tlshs.probe"
 local transport = require "tlshs.transport"
 local expect = require "tlshs.expect"
+local process = require "tlshs.process"
 
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
 local parser = argparse("client_probe.lua", "Runs TLS 1.2 server-side probes against a client.")
@@ -45,22 +46,14 @@ local _, bound = listener:getsockname()
 io.stderr:write("listening on ", host, ":", bound, "\n")
 local timeout = tonumber(args.timeout)
 
-local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
-
 local child
 local function start_client()
   if not args.exec then return end
-  local cmd = args.exec:gsub("{port}", tostring(bound))
-  local pipe = io.popen("sh -c " .. shell_quote("(" .. cmd .. ") </dev/null >/dev/null 2>&1 & echo $!"))
-  child = tonumber(pipe:read("*l"))
-  pipe:close()
+  child = process.spawn((args.exec:gsub("{port}", tostring(bound))), "/dev/null")
 end
 local function stop_client()
-  if child then
-    -- the command runs in a subshell: stop its children, then it
-    os.execute("pkill -P " .. child .. " 2>/dev/null; kill " .. child .. " 2>/dev/null")
-    child = nil
-  end
+  process.kill(child)
+  child = nil
 end
 
 local ctx = {

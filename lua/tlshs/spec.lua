@@ -31,6 +31,7 @@ local probe = require "tlshs.probe"
 local client = require "tlshs.client"
 local server = require "tlshs.server"
 local transport = require "tlshs.transport"
+local process = require "tlshs.process"
 
 local tls = { expect = expect }
 
@@ -138,7 +139,7 @@ function tls.client(opts)
   self.ctx = { cert = opts.cert, key = opts.key, timeout = opts.timeout or 5, trace = opts.trace,
     other_cert = opts.other_cert, other_key = opts.other_key }
   self.ctx.accept = function()
-    local pid = opts.exec and tls.spawn(opts.exec:gsub("{port}", tostring(self.port)))
+    local pid = opts.exec and tls.spawn((opts.exec:gsub("{port}", tostring(self.port))))
     self.child = pid
     sock:settimeout(self.ctx.timeout)
     local c, err = sock:accept()
@@ -183,42 +184,7 @@ end
 -- Processes (peers for specs)
 ---------------------------------------------------------------------------
 
-local function quote(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
--- Helper processes do not inherit a preloaded library (a sanitizer runtime
--- preloaded into the interpreter under test makes pkill hang).
-local function plain(cmd)
-  if os.getenv("LD_PRELOAD") then return "env -u LD_PRELOAD " .. cmd end
-  return cmd
-end
-
--- Starts a shell command (or an argv list) in the background, output to a
--- log file; returns its pid (and the log path).
-function tls.spawn(cmd)
-  if type(cmd) == "table" then
-    local words = {}
-    for i, w in ipairs(cmd) do words[i] = quote(w) end
-    cmd = "exec " .. table.concat(words, " ")
-  end
-  local log = os.tmpname()
-  local pipe = io.popen(plain("sh -c " .. quote("(" .. cmd .. ") </dev/null >" .. quote(log) .. " 2>&1 & echo $!")))
-  local pid = tonumber(pipe:read("*l"))
-  pipe:close()
-  return pid, log
-end
-
--- Stops what tls.spawn started (its children first).
-function tls.kill(pid)
-  if pid then os.execute(plain("pkill -P " .. pid) .. " 2>/dev/null; kill " .. pid .. " 2>/dev/null") end
-end
-
--- A free TCP port on 127.0.0.1.
-function tls.free_port()
-  local s = assert(socket.bind("127.0.0.1", 0))
-  local _, port = s:getsockname()
-  s:close()
-  return tonumber(port)
-end
+tls.spawn, tls.kill, tls.free_port = process.spawn, process.kill, process.free_port
 
 -- Starts a server command with "{port}" replaced by a free port and waits
 -- until it accepts connections: returns {port = n, pid = n, log = path}.
