@@ -94,6 +94,18 @@ static int l_hmac(lua_State *L)
     return 1;
 }
 
+/* Pushes derived key material like the input at idx: a tlshs.secret when
+ * that was one, else a string; then wipes out. */
+static int push_derived(lua_State *L, int idx, uint8_t *out, size_t len)
+{
+    if (tlshs_is_secret(L, idx))
+        tlshs_push_secret(L, out, len);
+    else
+        lua_pushlstring(L, (const char *)out, len);
+    ths_wipe(out, len);
+    return 1;
+}
+
 /* tlshs.hkdf(name, ikm, salt, info, length) → okm (a secret if ikm is one) */
 static int l_hkdf(lua_State *L)
 {
@@ -109,12 +121,7 @@ static int l_hkdf(lua_State *L)
     luaL_argcheck(L, len >= 0 && (size_t)len <= 255 * ths_hash_len(a), 5, "length out of range (0..255*HashLen)");
     if (ths_hkdf(a, ikm, il, salt, sl, info, nl, out, (size_t)len, &err))
         return luaL_error(L, "tlshs: %s", err.detail);
-    if (tlshs_is_secret(L, 2))
-        tlshs_push_secret(L, out, (size_t)len);
-    else
-        lua_pushlstring(L, (const char *)out, (size_t)len);
-    ths_wipe(out, (size_t)len);
-    return 1;
+    return push_derived(L, 2, out, (size_t)len);
 }
 
 /* tlshs.prf(hash, secret, label, seed, length) → string, or a secret when
@@ -144,12 +151,7 @@ static int l_prf(lua_State *L)
     rc = ths_prf(a, secret, sl, "", chunks, 2, out, (size_t)len, &err);
     if (rc)
         return luaL_error(L, "tlshs: %s", err.detail);
-    if (tlshs_is_secret(L, 2))
-        tlshs_push_secret(L, out, (size_t)len);
-    else
-        lua_pushlstring(L, (const char *)out, (size_t)len);
-    ths_wipe(out, (size_t)len);
-    return 1;
+    return push_derived(L, 2, out, (size_t)len);
 }
 
 /* tlshs.equal(a, b) → constant-time comparison; false if lengths differ */

@@ -3,7 +3,6 @@
 -- ServerKeyExchange and CertificateVerify (signed and verified through
 -- libsodium), between our flows in memory and against OpenSSL 3 on 127.0.0.1.
 local tlshs = require "tlshs"
-local transport = require "tlshs.transport"
 local peers = require "spec.support.peers"
 
 local ED25519 = 0x0807
@@ -52,36 +51,13 @@ local ECDSA_SUITES = {
   "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
 }
 
+local run_pair = require "spec.support.converse"
+
 -- One handshake in memory plus a ping each way.
 local function converse(client_opts, server_opts, setup)
-  local a, b = transport.pair()
   client_opts.cafile = client_opts.cafile or pki.ca
-  client_opts.servername = "localhost"
   server_opts.shared = server_opts.shared or shared
-  local cli = tlshs.client.wrap(a, client_opts)
-  local srv = tlshs.server.wrap(b, server_opts)
-  if setup then setup(cli, srv) end
-  local r = transport.run(
-    function()
-      local ok, err, detail = cli:handshake()
-      if ok then
-        cli:send("ping")
-        cli.pong = cli:receive(4)
-        cli:close()
-      end
-      return ok, err, detail
-    end,
-    function()
-      local ok, err, detail = srv:handshake()
-      if ok then
-        srv.ping = srv:receive(4)
-        srv:send("pong")
-        srv:receive(1)
-        srv:close()
-      end
-      return ok, err, detail
-    end)
-  return cli, srv, r[1], r[2]
+  return run_pair(client_opts, server_opts, setup)
 end
 
 describe("Ed25519", function()

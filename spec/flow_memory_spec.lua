@@ -2,7 +2,6 @@
 -- every suite, resumption both ways, client certificates, and the alerts a
 -- misbehaving peer gets.
 local tlshs = require "tlshs"
-local transport = require "tlshs.transport"
 local suites = require "tlshs.suites"
 local certs = require "spec.support.certs"
 
@@ -10,37 +9,12 @@ local c = certs.get()
 local shared_rsa = assert(tlshs.server.shared { cert = c.rsa_cert, key = c.rsa_key })
 local shared_ec = assert(tlshs.server.shared { cert = c.ec_cert, key = c.ec_key })
 
--- Runs one handshake plus a ping/pong; returns client, server, and the
--- results of each side's handshake.
+local run_pair = require "spec.support.converse"
+
+-- One handshake plus a ping/pong, trusting the test CA.
 local function converse(client_opts, server_opts, setup)
-  local a, b = transport.pair()
   client_opts.cafile = client_opts.cafile or c.ca
-  client_opts.servername = client_opts.servername or "localhost"
-  local cli = tlshs.client.wrap(a, client_opts)
-  local srv = tlshs.server.wrap(b, server_opts)
-  if setup then setup(cli, srv) end
-  local results = transport.run(
-    function()
-      local ok, err, detail = cli:handshake()
-      if ok and not cli.stopped_at then
-        cli:send("ping")
-        local pong = cli:receive(4)
-        cli.pong = pong
-        cli:close()
-      end
-      return ok, err, detail
-    end,
-    function()
-      local ok, err, detail = srv:handshake()
-      if ok and not srv.stopped_at then
-        srv.ping = srv:receive(4)
-        srv:send("pong")
-        srv.after = { srv:receive(1) }
-        srv:close()
-      end
-      return ok, err, detail
-    end)
-  return cli, srv, results[1], results[2]
+  return run_pair(client_opts, server_opts, setup)
 end
 
 describe("client and server flows in memory", function()

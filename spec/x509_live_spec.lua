@@ -35,15 +35,9 @@ local function connect(port, opts)
 end
 
 describe("client certificate checks against openssl s_server", function()
-  local dir, files
-  setup(function()
-    dir = os.tmpname()
-    os.remove(dir)
-    files = pki.generate(dir)
-  end)
-  teardown(function()
-    if dir then os.execute("rm -rf '" .. dir .. "'") end
-  end)
+  local files, dir
+  setup(function() files, dir = pki.temporary() end)
+  teardown(function() pki.remove(dir) end)
 
   for _, case in ipairs(pki.cases) do
     -- The client flow always checks for the server purpose with the key usage

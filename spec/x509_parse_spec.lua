@@ -189,17 +189,9 @@ local function check_against_openssl(name, bytes)
 end
 
 describe("X.509 parsing", function()
-  local dir, files
-
-  setup(function()
-    dir = os.tmpname()
-    os.remove(dir)
-    files = pki.generate(dir)
-  end)
-
-  teardown(function()
-    if dir then os.execute("rm -rf '" .. dir .. "'") end
-  end)
+  local files, dir
+  setup(function() files, dir = pki.temporary() end)
+  teardown(function() pki.remove(dir) end)
 
   it("reads the certificates of the shared transcripts as openssl does", function()
     local list = real_certificates()

@@ -49,17 +49,9 @@ local function load_all(path)
 end
 
 describe("tlshs.verify_chain against openssl verify", function()
-  local dir, files
-
-  setup(function()
-    dir = os.tmpname()
-    os.remove(dir)
-    files = pki.generate(dir)
-  end)
-
-  teardown(function()
-    if dir then os.execute("rm -rf '" .. dir .. "'") end
-  end)
+  local files, dir
+  setup(function() files, dir = pki.temporary() end)
+  teardown(function() pki.remove(dir) end)
 
   for _, case in ipairs(pki.cases) do
     it(case.name, function()

@@ -409,6 +409,17 @@ end
 -- An (unsigned: the signature is filler) X.509 v3 certificate; every field
 -- can be overridden with raw DER: version, serial, sigalg, issuer, validity,
 -- subject, spki, extensions (list of der.ext strings or nil), signature.
+-- The PKI in a fresh temporary directory: files, dir (pki.remove(dir) after).
+function pki.temporary()
+  local dir = os.tmpname()
+  os.remove(dir)
+  return pki.generate(dir), dir
+end
+
+function pki.remove(dir)
+  if dir then os.execute("rm -rf '" .. dir .. "'") end
+end
+
 function pki.build_cert(o)
   o = o or {}
   local sigalg = o.sigalg or der.seq(der.oid("1.2.840.10045.4.3.2"))
