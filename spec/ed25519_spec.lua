@@ -8,41 +8,9 @@ local peers = require "spec.support.peers"
 local ED25519 = 0x0807
 local lua = jit and "luajit" or "lua5.4"
 
--- An Ed25519 CA, a server certificate for localhost and a client
--- certificate it issued, made once with the openssl CLI.
-local function make_pki()
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute("mkdir -p " .. dir))
-  local function run(cmd)
-    local ok = os.execute(cmd .. " >/dev/null 2>&1")
-    assert(ok == true or ok == 0, "command failed: " .. cmd)
-  end
-  local function write(path, text)
-    local f = assert(io.open(path, "w"))
-    f:write(text)
-    f:close()
-  end
-  run(string.format("openssl req -x509 -newkey ed25519 -nodes -keyout %s/ca.key -out %s/ca.pem -days 30 " ..
-    "-subj '/CN=tlshs ed25519 CA' -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign",
-    dir, dir))
-  write(dir .. "/server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n" ..
-    "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n")
-  write(dir .. "/client.ext", "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n")
-  for _, name in ipairs { "server", "client" } do
-    run(string.format("openssl req -newkey ed25519 -nodes -keyout %s/%s.key -out %s/%s.csr -subj '/CN=%s'",
-      dir, name, dir, name, name == "server" and "localhost" or "tlshs ed25519 client"))
-    run(string.format("openssl x509 -req -in %s/%s.csr -CA %s/ca.pem -CAkey %s/ca.key -CAcreateserial " ..
-      "-days 30 -out %s/%s.pem -extfile %s/%s.ext", dir, name, dir, dir, dir, name, dir, name))
-  end
-  return {
-    dir = dir, ca = dir .. "/ca.pem",
-    cert = dir .. "/server.pem", key = dir .. "/server.key",
-    client_cert = dir .. "/client.pem", client_key = dir .. "/client.key",
-  }
-end
-
-local pki = make_pki()
+-- An Ed25519 CA, a server certificate for localhost and a client certificate.
+local certs = require "spec.support.certs"
+local pki = certs.ed25519()
 local shared = assert(tlshs.server.shared { cert = pki.cert, key = pki.key })
 
 local ECDSA_SUITES = {
@@ -245,7 +213,7 @@ describe("Ed25519", function()
         assert.equal(0, code, out)
         assert.matches("HTTP/1.0 200", out, 1, true)
         -- a client certificate from a CA our server does not trust is refused
-        local other = make_pki()
+        local other = certs.ed25519(true)
         local bad_code, bad_out = s_client { "-cert", other.client_cert, "-key", other.client_key }
         assert.is_nil(bad_out:find("HTTP/1.0 200", 1, true), bad_out)
         assert.is_truthy(bad_code ~= 0 or bad_out:find("alert", 1, true), bad_out)
