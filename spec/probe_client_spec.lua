@@ -56,16 +56,6 @@ local known = {
   tlshs = {},
 }
 
-local function parse(out)
-  local results = {}
-  for line in out:gmatch("[^\n]+") do
-    local name = line:match("^(%S+)%s+expected ")
-    local status = line:match("%s(%S+)$")
-    if name then results[name] = { status = status, line = line } end
-  end
-  return results
-end
-
 for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
   describe("scripts/client_probe.lua against " .. name, function()
     it("gives the expected outcome for every probe", function()
@@ -73,7 +63,7 @@ for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
       local code, out = peers.run({ lua, "scripts/client_probe.lua", "--listen", "127.0.0.1:0",
         "--cert", c.rsa_cert, "--key", c.rsa_key, "--other-cert", other_cert, "--other-key", other_key,
         "--timeout", "3", "--exec", clients[name] }, { timeout = 60 })
-      local results = parse(out)
+      local results = probe.parse_lines(out)
       local failing = 0
       for _, p in ipairs(all) do
         local r = results[p.name]

@@ -24,17 +24,6 @@ local servers = {
 -- (None: every server passes every server probe.)
 local known = { openssl = {}, gnutls = {}, tlshs = {} }
 
--- name → {status = "ok"|"FAIL"|"skip", line = ...}
-local function parse(out)
-  local results = {}
-  for line in out:gmatch("[^\n]+") do
-    local name = line:match("^(%S+)%s+expected ")
-    local status = line:match("%s(%S+)$")
-    if name then results[name] = { status = status, line = line } end
-  end
-  return results
-end
-
 for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
   describe("scripts/probe.lua against " .. name, function()
     local peer
@@ -44,7 +33,7 @@ for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
     it("gives the expected outcome for every probe", function()
       local code, out = peers.run({ lua, "scripts/probe.lua", "--connect", "127.0.0.1:" .. peer.port,
         "--servername", "localhost", "--cafile", c.ca, "--timeout", "3" }, { timeout = 60 })
-      local results = parse(out)
+      local results = probe.parse_lines(out)
       local failing = 0
       for _, p in ipairs(all) do
         local r = results[p.name]

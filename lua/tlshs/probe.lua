@@ -190,6 +190,16 @@ function probe.line(r)
   return string.format("%-34s expected %-44s observed %-44s %s", r.name, r.expected, r.observed, status)
 end
 
+-- The other way: a runner's output → name → {status = "ok"|"FAIL"|"skip", line = ...}.
+function probe.parse_lines(out)
+  local results = {}
+  for line in out:gmatch("[^\n]+") do
+    local name = line:match("^(%S+)%s+expected ")
+    if name then results[name] = { status = line:match("%s(%S+)$"), line = line } end
+  end
+  return results
+end
+
 -- Runs a list with `run` (probe.run or probe.run_server), printing a line per
 -- probe with out(line); returns passed, failed, results.
 function probe.run_all(list, ctx, run, out)
