@@ -2,7 +2,7 @@
 """Writes the seed corpora in fuzz/corpus/<target>/ (kept in the repository).
 
 Sources: the captured conversations (spec/fixtures/captures), the keys and
-SPKIs of spec/crypto_fixtures.lua, the shared vectors (../shared/vectors),
+SPKIs of spec/crypto_fixtures.lua, the test vectors (spec/vectors),
 and the test PKI of spec/support/pki.lua (generated with the openssl CLI
 into a temporary folder through lua5.4).  Record-protection seeds are sealed
 here with Python's `cryptography` under the fixed keys of
@@ -13,7 +13,7 @@ fuzz/targets/rec_open.c.  Run from the repository root:
 import glob, hashlib, hmac, os, re, shutil, struct, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VEC = os.path.join(os.path.dirname(ROOT), "shared", "vectors")
+VEC = os.path.join(ROOT, "spec", "vectors")
 OUT = os.path.join(ROOT, "fuzz", "corpus")
 CAP = 40  # files per target at most
 

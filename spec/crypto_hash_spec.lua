@@ -1,6 +1,6 @@
 -- Hashes, the forkable running hash, HMAC and HKDF (Wycheproof), the TLS
 -- PRF (39 vectors from BearSSL, GnuTLS, Mbed TLS, Go, OpenSSL/NIST CAVP,
--- Bouncy Castle and NIST ACVP; see ../shared/vectors/PROVENANCE.md).
+-- Bouncy Castle and NIST ACVP; see spec/vectors/PROVENANCE.md).
 local tlshs = require "tlshs"
 local helpers = require "spec.helpers"
 local unhex, hex = helpers.unhex, helpers.hex

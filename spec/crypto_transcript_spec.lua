@@ -1,4 +1,4 @@
--- Recorded TLS 1.2 conversations (../shared/vectors/tls12-transcripts, see
+-- Recorded TLS 1.2 conversations (spec/vectors/tls12-transcripts, see
 -- PROVENANCE.md §4), replayed through the crypto API only: RSA premaster
 -- decryption, X25519 shared secrets, ServerKeyExchange signatures, the
 -- (extended) master secret, key block and Finished verify_data.

@@ -1,4 +1,4 @@
--- Wycheproof (C2SP/wycheproof testvectors_v1, see ../shared/vectors/PROVENANCE.md)
+-- Wycheproof (C2SP/wycheproof testvectors_v1, see spec/vectors/PROVENANCE.md)
 -- for keys, signatures, RSA decryption and key exchange.  Every loop counts
 -- the vectors it ran and asserts the count, so an empty loop fails.
 --

@@ -1,4 +1,4 @@
--- Shared by every spec: paths to the repository, the shared vectors, and
+-- Shared by every spec: paths to the repository, the test vectors, and
 -- small conversions.
 local helpers = {}
 
@@ -6,8 +6,8 @@ local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "spec"
 helpers.root = here:gsub("/spec$", "")
 if helpers.root == "spec" or helpers.root == "" then helpers.root = "." end
 
--- ../shared/vectors beside the repository (TLSHS_VECTORS overrides).
-helpers.vectors = os.getenv("TLSHS_VECTORS") or (helpers.root .. "/../shared/vectors")
+-- Third-party test vectors copied into the repository (spec/vectors/PROVENANCE.md).
+helpers.vectors = helpers.root .. "/spec/vectors"
 
 function helpers.read_file(path)
   local f = assert(io.open(path, "rb"))

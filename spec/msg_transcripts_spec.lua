@@ -1,6 +1,6 @@
 -- Recorded conversations with real peers: every plaintext record and every
 -- handshake message parses and rebuilds byte for byte.
---   * ../shared/vectors/tls12-transcripts/go-crypto-tls (Go hex.Dump flows)
+--   * spec/vectors/tls12-transcripts/go-crypto-tls (Go hex.Dump flows)
 --   * spec/fixtures/captures (our own loopback captures, see the README there)
 local tlshs = require "tlshs"
 local helpers = require "spec.helpers"

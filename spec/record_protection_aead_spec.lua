@@ -1,5 +1,5 @@
 -- The record layer's AEAD functions against Wycheproof (C2SP/wycheproof,
--- testvectors_v1; see ../shared/vectors/PROVENANCE.md): AES-GCM with 128- and
+-- testvectors_v1; see spec/vectors/PROVENANCE.md): AES-GCM with 128- and
 -- 256-bit keys and ChaCha20-Poly1305, 96-bit nonces, 128-bit tags — the only
 -- shapes TLS 1.2 uses (RFC 5288, RFC 7905).  tlshs._aead runs the SAME C
 -- functions as p:seal / p:open (ths_rec_aead_seal / ths_rec_aead_open).

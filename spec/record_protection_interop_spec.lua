@@ -1,6 +1,6 @@
 -- CBC records against other implementations:
 --  * records recorded on the wire by "The Illustrated TLS 1.2 Connection"
---    (../shared/vectors/tls12-transcripts/illustrated-tls12, MIT; see
+--    (spec/vectors/tls12-transcripts/illustrated-tls12, MIT; see
 --    PROVENANCE.md): TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, MAC-then-encrypt;
 --  * records computed here with the openssl command line (`openssl mac`
 --    for HMAC, `openssl enc -nopad` for AES-CBC), MtE and EtM (RFC 7366).

@@ -1,5 +1,5 @@
 -- AEAD records recorded on the wire between Go's crypto/tls client and an
--- OpenSSL s_server (../shared/vectors/tls12-transcripts/go-crypto-tls; see
+-- OpenSSL s_server (spec/vectors/tls12-transcripts/go-crypto-tls; see
 -- PROVENANCE.md): every record after ChangeCipherSpec, in both directions,
 -- must open with the connection's keys, and re-sealing the plaintext must
 -- give the recorded bytes back.  This checks what Wycheproof cannot: the

@@ -1,4 +1,4 @@
--- Go crypto/tls testdata recordings (../shared/vectors/tls12-transcripts/
+-- Go crypto/tls testdata recordings (spec/vectors/tls12-transcripts/
 -- go-crypto-tls): ">>> Flow N (client to server)" then an encoding/hex.Dump
 -- of the raw TCP bytes of that flight.
 --   go_flows.read(path)    -> { {from = "client"|"server", bytes = ...}, ... }
