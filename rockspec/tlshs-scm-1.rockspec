@@ -111,6 +111,7 @@ build = {
       ["tlshs.keys"] = "lua/tlshs/keys.lua",
       ["tlshs.loop"] = "lua/tlshs/loop.lua",
       ["tlshs.negotiate"] = "lua/tlshs/negotiate.lua",
+      ["tlshs.options"] = "lua/tlshs/options.lua",
       ["tlshs.probe"] = "lua/tlshs/probe.lua",
       ["tlshs.process"] = "lua/tlshs/process.lua",
       ["tlshs.record_layer"] = "lua/tlshs/record_layer.lua",

@@ -86,7 +86,7 @@ describe("client and server flows in memory", function()
   end)
 
   it("refuse a client without a certificate when one is required", function()
-    local cli, _, cr, sr = converse({}, { shared = shared_rsa, verify_client = "require" })
+    local cli, _, cr, sr = converse({}, { shared = shared_rsa, verify_client = "require", cafile = c.ca })
     assert.same({ nil, "handshake_failure" }, { sr[1], sr[2] })
     assert.same({ nil, "alert_received" }, { cr[1], cr[2] })
     assert.equal("handshake_failure", cli.received_alert.description_name)

@@ -45,9 +45,10 @@ describe("client certificate checks against openssl s_server", function()
     if case.purpose ~= "client" and not case.key_usage then
       it(case.name, function()
         local server = start_server(files, case)
-        local ok, err, detail, trace = connect(server.port, {
-          cafile = files[case.root], servername = case.host or case.ip, time = case.time,
-        })
+        local opts = { cafile = files[case.root], servername = case.host or case.ip, time = case.time }
+        -- a case without a name checks the chain only, and says so
+        if opts.servername == nil then opts.verify_host = false end
+        local ok, err, detail, trace = connect(server.port, opts)
         peers.stop(server)
         local log = peers.output(server)
         if case.expect then

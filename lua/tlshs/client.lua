@@ -17,6 +17,7 @@ local suites = require "tlshs.suites"
 local keys = require "tlshs.keys"
 local negotiate = require "tlshs.negotiate"
 local credentials = require "tlshs.credentials"
+local options = require "tlshs.options"
 
 local ext = negotiate.extension
 
@@ -38,12 +39,42 @@ local Client = flow.class {
 
 local client = { Client = Client }
 
--- opts: servername, cafile | insecure, ciphers, groups, signature_algorithms,
--- alpn, cert/key, session (from conn:session()), tickets (default true),
--- ems (default true), etm (default true), keylog, trace, time (for
--- certificate checks), record_version.
+-- The options of client.wrap (a wrong key or type raises; tlshs.options).
+client.OPTIONS = options.schema("tlshs.client.wrap", {
+  servername = "string",                 -- SNI and the host-name check (RFC 6125)
+  cafile = "string|table",               -- trust anchors: file, PEM string or certificates
+  insecure = "boolean",                  -- no certificate check at all
+  verify_host = "boolean",               -- false: chain checked, host name not
+  ciphers = options.list_of(options.suite),
+  groups = options.list_of(options.group),
+  signature_algorithms = options.list_of(options.signature_scheme),
+  alpn = options.list_of("string"),
+  cert = "string|table|userdata",
+  key = "string|userdata",
+  session = "table",                     -- from conn:session()
+  tickets = "boolean",
+  ems = "boolean",
+  etm = "boolean",
+  keylog = "string",
+  trace = "boolean|function",
+  time = "number",                       -- Unix seconds for certificate checks
+  record_version = "number",
+  client_random = "string",
+  max_handshake_size = "number",
+})
+
+-- opts: see client.OPTIONS. Without servername there is no host-name check,
+-- so (as Go's crypto/tls) the client refuses to start unless the script
+-- says so: insecure = true, or verify_host = false.
 function client.wrap(transport, opts)
-  opts = opts or {}
+  opts = client.OPTIONS:check(opts)
+  if (opts.servername == nil or opts.servername == "") and not opts.insecure and opts.verify_host ~= false then
+    error("tlshs.client.wrap: no servername, so the server's certificate could be for any host; " ..
+      "give servername (a host name or IP address), or insecure = true, or verify_host = false", 2)
+  end
+  if opts.ciphers and #opts.ciphers == 0 then
+    error("tlshs.client.wrap: option 'ciphers' is an empty list (to send no suite, use conn:mutate)", 2)
+  end
   local self = flow.new(Client, "client", transport, opts)
   self.records.version = opts.record_version or 0x0301 -- RFC 5246 Appendix E.1
   return self
@@ -223,7 +254,7 @@ function Client:verify_server_certificate(chain)
   local anchors, err = credentials.anchors(o.cafile or credentials.SYSTEM_CAFILE)
   if not anchors then return nil, "internal_error", err end
   local ok, alert, reason = core.verify_chain(chain, anchors, {
-    host = o.servername, time = o.time, purpose = "server",
+    host = o.verify_host ~= false and o.servername or nil, time = o.time, purpose = "server",
     key_usage = self.suite.kx == "rsa" and "key_encipherment" or "digital_signature",
   })
   if not ok then return nil, alert, reason end

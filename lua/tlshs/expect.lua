@@ -17,8 +17,27 @@
 --   local r = expect.check(expect.alert("handshake_failure"), obs)
 --   --> {ok = false, expected = "alert handshake_failure", observed = "closed at receive_server_hello", observation = obs}
 local core = require "tlshs.core"
+local options = require "tlshs.options"
 
 local expect = {}
+
+-- A wrong alert name, message type or option raises, naming the valid ones.
+local STEP_OPTIONS = options.schema("expect", { step = "string" })
+local ALERT_OPTIONS = STEP_OPTIONS:extend("expect.alert", { level = options.one_of("fatal", "warning", "any") })
+
+local function sorted_names(t)
+  local out = {}
+  for k in pairs(t) do if type(k) == "string" then out[#out + 1] = k end end
+  table.sort(out)
+  return out
+end
+
+local function check_alert(d)
+  if type(d) == "number" and d >= 0 and d <= 255 and d % 1 == 0 then return end
+  if type(d) == "string" and core.names.alerts[d] then return end
+  error(string.format("tlshs: no alert named %s; alerts are: %s", tostring(d),
+    table.concat(sorted_names(core.names.alerts), ", ")), 3)
+end
 
 local Expectation = {}
 Expectation.__index = Expectation
@@ -60,8 +79,9 @@ end
 -- An alert: description a name or a list of accepted names (nil: any);
 -- opts.level "fatal" (the default) | "warning" | "any"; opts.step.
 function expect.alert(descriptions, opts)
-  opts = opts or {}
+  opts = ALERT_OPTIONS:check(opts)
   if type(descriptions) ~= "table" and descriptions ~= nil then descriptions = { descriptions } end
+  for _, d in ipairs(descriptions or {}) do check_alert(d) end
   local level = opts.level or "fatal"
   local accepted = {}
   for _, d in ipairs(descriptions or {}) do accepted[alert_name(d)] = true end
@@ -79,7 +99,14 @@ end
 -- A handshake message of that type; checks is a table of field = value (a
 -- value may be a function(field_value, msg) -> boolean) or a function(msg).
 function expect.message(msg_type, checks, opts)
-  opts = opts or {}
+  opts = STEP_OPTIONS:check(opts)
+  if type(msg_type) ~= "string" or not core.names.handshake_types[msg_type] then
+    error(string.format("tlshs: no message type %s; message types are: %s", tostring(msg_type),
+      table.concat(sorted_names(core.names.handshake_types), ", ")), 2)
+  end
+  if checks ~= nil and type(checks) ~= "table" and type(checks) ~= "function" then
+    error("tlshs: expect.message: checks must be a table or a function, got " .. type(checks), 2)
+  end
   return new(function() return "message " .. msg_type .. at(opts) end, function(obs)
     if obs.kind ~= "message" or obs.msg_type ~= msg_type then return false end
     if type(checks) == "function" then
@@ -99,13 +126,13 @@ function expect.message(msg_type, checks, opts)
 end
 
 function expect.closed(opts)
-  opts = opts or {}
+  opts = STEP_OPTIONS:check(opts)
   return new(function() return "closed" .. at(opts) end,
     function(obs) return obs.kind == "closed" and step_ok(opts, obs) end)
 end
 
 function expect.nothing(opts)
-  opts = opts or {}
+  opts = STEP_OPTIONS:check(opts)
   return new(function() return "nothing" .. at(opts) end,
     function(obs) return obs.kind == "nothing" and step_ok(opts, obs) end)
 end
@@ -117,6 +144,9 @@ end
 -- Any of the given expectations.
 function expect.any(...)
   local list = { ... }
+  for i = 1, select("#", ...) do
+    if not expect.is(list[i]) then error("tlshs: expect.any: argument " .. i .. " is not an expectation", 2) end
+  end
   return new(function()
     local parts = {}
     for i, e in ipairs(list) do parts[i] = e:describe() end
@@ -257,6 +287,7 @@ end
 
 -- Compares: {ok, expected, observed, observation}.
 function expect.check(expectation, obs)
+  if not expect.is(expectation) then error("tlshs: expect.check: not an expectation: " .. type(expectation), 2) end
   return {
     ok = expectation:match(obs),
     expected = expectation:describe(),

@@ -18,6 +18,7 @@ local record_layer = require "tlshs.record_layer"
 local transcript = require "tlshs.transcript"
 local trace = require "tlshs.trace"
 local keys = require "tlshs.keys"
+local options = require "tlshs.options"
 
 local Flow = {}
 Flow.__index = Flow
@@ -25,6 +26,13 @@ Flow.__index = Flow
 local flow = { Flow = Flow }
 
 local CT = record_layer.CT
+
+local function sorted_names(t)
+  local out = {}
+  for k in pairs(t) do if type(k) == "string" then out[#out + 1] = k end end
+  table.sort(out)
+  return out
+end
 
 -- Makes a connection class whose steps are `steps` (and, once a step calls
 -- self:continue_with(name), the named list in `branches`).
@@ -90,7 +98,11 @@ end
 
 -- Replaces the steps after the current one with the named branch.
 function Flow:continue_with(branch)
-  local list = assert(self.branches[branch], "no branch " .. tostring(branch))
+  local list = self.branches[branch]
+  if not list then
+    error(string.format("tlshs: no branch named %s; branches are: %s", tostring(branch),
+      table.concat(sorted_names(self.branches), ", ")), 2)
+  end
   for i = #self.plan, self.position + 1, -1 do self.plan[i] = nil end
   for _, name in ipairs(list) do self.plan[#self.plan + 1] = name end
 end
@@ -120,7 +132,8 @@ function Flow:close_transport()
 end
 
 ---------------------------------------------------------------------------
--- Flow surgery
+-- Flow surgery. A wrong step, branch, message type or option is the
+-- script's mistake: it raises at once, naming the valid ones.
 ---------------------------------------------------------------------------
 
 local function each_list(self, fn)
@@ -128,8 +141,49 @@ local function each_list(self, fn)
   for _, list in pairs(self.branches) do fn(list) end
 end
 
+-- Every step name of this connection: the main list, then each branch
+-- (sorted by branch name), each name once.
+function Flow:step_names()
+  local out, seen = {}, {}
+  local function add(list)
+    for _, name in ipairs(list) do
+      if not seen[name] then seen[name] = true; out[#out + 1] = name end
+    end
+  end
+  add(self.steps)
+  local branches = {}
+  for b in pairs(self.branches) do branches[#branches + 1] = b end
+  table.sort(branches)
+  for _, b in ipairs(branches) do add(self.branches[b]) end
+  return out, seen
+end
+
+local function check_function(fn, what, level)
+  if type(fn) ~= "function" then
+    error(string.format("tlshs: %s must be a function, got %s", what, type(fn)), level + 1)
+  end
+end
+
+-- Raises unless name is a step (or, with methods_too, a method of the
+-- connection, e.g. verify_server_certificate).
+local function check_step(self, name, level, methods_too)
+  local list, seen = self:step_names()
+  if seen[name] then return end
+  if methods_too and type(name) == "string" and type(self[name]) == "function" and Flow[name] == nil then return end
+  error(string.format("tlshs: no step named %s; steps are: %s", tostring(name), table.concat(list, ", ")), level + 1)
+end
+
+-- Raises unless name is a handshake message type (core.names.handshake_types).
+local function check_msg_type(name, level)
+  if type(name) == "string" and core.names.handshake_types[name] then return end
+  error(string.format("tlshs: no message type %s; message types are: %s", tostring(name),
+    table.concat(sorted_names(core.names.handshake_types), ", ")), level + 1)
+end
+flow.check_msg_type = check_msg_type
+
 function Flow:replace(name, fn)
-  assert(self[name], "no step named " .. tostring(name))
+  check_step(self, name, 2, true)
+  check_function(fn, "replace: the new step", 2)
   self[name] = fn
   return self
 end
@@ -137,17 +191,21 @@ end
 -- fn(self, original, ...) is called instead of the step; it may call the
 -- original and change what it did or returned.
 function Flow:wrap(name, fn)
-  local original = assert(self[name], "no step named " .. tostring(name))
+  check_step(self, name, 2, true)
+  check_function(fn, "wrap: the wrapper", 2)
+  local original = self[name]
   self[name] = function(conn, ...) return fn(conn, original, ...) end
   return self
 end
 
 function Flow:skip(name)
-  return self:replace(name, function() return true end)
+  check_step(self, name, 2)
+  self[name] = function() return true end
+  return self
 end
 
-local function insert_step(self, anchor, name, fn, offset)
-  self[name] = fn
+local function insert_step(self, anchor, name, fn, offset, level)
+  check_step(self, anchor, level + 1)
   local found = false
   each_list(self, function(list)
     for i, step in ipairs(list) do
@@ -158,21 +216,37 @@ local function insert_step(self, anchor, name, fn, offset)
       end
     end
   end)
-  assert(found, "no step named " .. tostring(anchor))
+  assert(found)
+  self[name] = fn
   return self
 end
 
-function Flow:insert_after(anchor, name, fn) return insert_step(self, anchor, name, fn, 1) end
-function Flow:insert_before(anchor, name, fn) return insert_step(self, anchor, name, fn, 0) end
+local function new_step(self, anchor, name, fn, offset)
+  check_step(self, anchor, 3)
+  if type(name) ~= "string" then
+    error("tlshs: insert: the new step's name must be a string, got " .. type(name), 3)
+  end
+  check_function(fn, "insert: the new step", 3)
+  local _, seen = self:step_names()
+  if seen[name] or self[name] ~= nil then
+    error("tlshs: insert: a step or method named " .. name .. " exists already; choose another name", 3)
+  end
+  return insert_step(self, anchor, name, fn, offset, 3)
+end
+
+function Flow:insert_after(anchor, name, fn) return new_step(self, anchor, name, fn, 1) end
+function Flow:insert_before(anchor, name, fn) return new_step(self, anchor, name, fn, 0) end
 
 -- Stops the handshake after the named step has run (handshake() returns true).
 function Flow:stop_after(name)
+  check_step(self, name, 2)
   self.stop_requested = name
   return self
 end
 
 -- Stops the handshake just before the named step would run.
 function Flow:stop_before(name)
+  check_step(self, name, 2)
   self.stop_before_requested = name
   return self
 end
@@ -180,13 +254,15 @@ end
 -- Moves an existing step to just after (or before) another one: messages in
 -- another order.
 local function move_step(self, name, anchor, offset)
-  assert(self[name], "no step named " .. tostring(name))
+  check_step(self, name, 3)
+  check_step(self, anchor, 3)
+  if name == anchor then error("tlshs: move: a step cannot move next to itself", 3) end
   each_list(self, function(list)
     for i, step in ipairs(list) do
       if step == name then table.remove(list, i); break end
     end
   end)
-  return insert_step(self, anchor, name, self[name], offset)
+  return insert_step(self, anchor, name, self[name], offset, 3)
 end
 
 function Flow:move_after(name, anchor) return move_step(self, name, anchor, 1) end
@@ -206,12 +282,16 @@ end
 -- fn(msg, conn) changes a message table of that type before it is built
 -- (it may return a replacement table, or bytes to send instead).
 function Flow:mutate(msg_type, fn)
+  check_msg_type(msg_type, 2)
+  check_function(fn, "mutate: the mutator", 2)
   table.insert(hook_list(self, "mutators", msg_type), fn)
   return self
 end
 
 -- fn(bytes, conn) -> bytes changes a built message (header included).
 function Flow:mutate_bytes(msg_type, fn)
+  check_msg_type(msg_type, 2)
+  check_function(fn, "mutate_bytes: the mutator", 2)
   table.insert(hook_list(self, "byte_mutators", msg_type), fn)
   return self
 end
@@ -219,23 +299,37 @@ end
 -- The message of that type is built as usual (the flow's state follows) but
 -- neither sent nor added to the transcript.
 function Flow:drop(msg_type)
+  check_msg_type(msg_type, 2)
   self.dropped = self.dropped or {}
   self.dropped[msg_type] = true
   return self
 end
 
+local RESEND_OPTIONS = options.schema("conn:resend", { transcript = "boolean" })
+
 -- Sends the last sent message of that type again (not added to the
 -- transcript unless opts.transcript is true).
 function Flow:resend(msg_type, opts)
-  local raw = assert(self.sent and self.sent[msg_type], "no " .. tostring(msg_type) .. " was sent")
-  opts = opts or {}
+  check_msg_type(msg_type, 2)
+  opts = RESEND_OPTIONS:check(opts)
+  local raw = self.sent and self.sent[msg_type]
+  if not raw then error("tlshs: resend: no " .. msg_type .. " was sent yet", 2) end
   return self:send_handshake(raw, { transcript = opts.transcript == true, mutate = false })
 end
+
+local FRAGMENT_SIZES = options.either(options.list_of(options.named("a positive integer", function(v)
+  if type(v) == "number" and v >= 1 and v % 1 == 0 then return true end
+  return nil, "must be a positive integer, got " .. tostring(v)
+end)))
 
 -- Handshake data in records of these sizes (a number or a list whose last
 -- entry repeats); nil restores whole records.
 function Flow:fragment(sizes)
   if type(sizes) == "number" then sizes = { sizes } end
+  if sizes ~= nil then
+    local why = FRAGMENT_SIZES.check(sizes)
+    if why then error("tlshs: fragment: sizes " .. why, 2) end
+  end
   self.records.fragment_sizes = sizes
   return self
 end
@@ -244,6 +338,7 @@ end
 -- few records as fit) at flush(), at the next non-handshake record, or when
 -- the flow waits for the peer.
 function Flow:pack(on)
+  if on ~= nil and type(on) ~= "boolean" then error("tlshs: pack: wants true, false or nothing, got " .. type(on), 2) end
   self.records.packing = on ~= false
   if on == false then return self.records:flush() end
   return self
@@ -251,13 +346,40 @@ end
 
 function Flow:flush() return self.records:flush() end
 
+-- Seal options of a protected record (docs/record.md).
+local SEAL_OPTIONS = options.schema("seal options", {
+  corrupt_mac = "boolean", corrupt_tag = "boolean", corrupt_padding = "boolean",
+  pad = "number", iv = "string",
+})
+local SEND_RECORD_OPTIONS = options.schema("conn:send_record", {
+  version = "number", protect = "boolean", length = "number",
+  seal = options.named("a table of seal options", function(v)
+    if type(v) ~= "table" then return nil, "must be a table of seal options, got " .. type(v) end
+    local ok, why = pcall(SEAL_OPTIONS.check, SEAL_OPTIONS, v)
+    if ok then return true end
+    return nil, tostring(why):gsub("^.-seal options: ", "")
+  end),
+})
+
 -- One record exactly as given: content_type (number or name), data;
 -- opts.version (header version), opts.protect = false (clear text even
 -- after ChangeCipherSpec), opts.seal (seal options), opts.length (a wrong
 -- length field).
 function Flow:send_record(content_type, data, opts)
-  opts = opts or {}
-  if type(content_type) == "string" then content_type = assert(core.names.content_types[content_type], content_type) end
+  opts = SEND_RECORD_OPTIONS:check(opts)
+  if type(content_type) == "string" then
+    local n = core.names.content_types[content_type]
+    if not n then
+      error(string.format("tlshs: no content type %s; content types are: %s", content_type,
+        table.concat(sorted_names(core.names.content_types), ", ")), 2)
+    end
+    content_type = n
+  elseif type(content_type) ~= "number" then
+    error("tlshs: send_record: content type must be a name or a number, got " .. type(content_type), 2)
+  end
+  if data ~= nil and type(data) ~= "string" then
+    error("tlshs: send_record: data must be a string, got " .. type(data), 2)
+  end
   local ok, err, detail = self.records:flush()
   if ok then ok, err, detail = self.records:send_record(content_type, data or "", opts.version, opts) end
   if not ok then self.transport_dead = true end
@@ -266,18 +388,20 @@ end
 
 -- Bytes straight onto the transport (no record framing).
 function Flow:send_raw(bytes)
+  if type(bytes) ~= "string" then error("tlshs: send_raw: bytes must be a string, got " .. type(bytes), 2) end
   local ok, err, detail = self.records:flush()
   if ok then ok, err, detail = self.records:send_raw(bytes) end
   if not ok then self.transport_dead = true end
   return ok, err, detail
 end
 
--- Seal options for the next protected record(s): e.g.
--- conn:corrupt_next_record{corrupt_mac = true}; a list of option tables for
--- several records.
+-- Seal options for the next protected record: e.g.
+-- conn:corrupt_next_record{corrupt_mac = true} (the default).
 function Flow:corrupt_next_record(opts)
+  opts = opts or { corrupt_mac = true }
+  SEAL_OPTIONS:check(opts)
   self.records.seal_once = self.records.seal_once or {}
-  table.insert(self.records.seal_once, opts or { corrupt_mac = true })
+  table.insert(self.records.seal_once, opts)
   return self
 end
 
@@ -487,6 +611,9 @@ end
 -- Fills self.appbuf with at least one more application-data record.
 -- Returns nil, "closed" on close_notify or a closed transport.
 function Flow:fill()
+  -- Once the peer's close_notify came (or we closed), nothing more can
+  -- come: say so at once instead of waiting for the transport's timeout.
+  if self.peer_closed or self.transport_closed then return nil, "closed" end
   while true do
     local ev, err, detail = self:next_event()
     if not ev then
@@ -542,10 +669,18 @@ local function take(self, n)
   return out
 end
 
+local RECEIVE_PATTERNS = { ["*a"] = true, a = true, ["*l"] = true, l = true }
+
 -- receive(n | "*l" | "*a") like LuaSocket: data, or nil, err, partial.
 function Flow:receive(pattern)
   if not self.established then return nil, "handshake not done", "" end
   pattern = pattern or "*l"
+  if not (type(pattern) == "number" and pattern >= 0 and pattern % 1 == 0 or RECEIVE_PATTERNS[pattern]) then
+    error("tlshs: receive: pattern must be a byte count, \"*l\" or \"*a\", got " .. tostring(pattern), 2)
+  end
+  if (pattern == "*a" or pattern == "a") and self.peer_closed and #(self.appbuf or "") == 0 then
+    return nil, "closed", "" -- LuaSocket: "*a" on a closed connection
+  end
   if type(pattern) == "number" then
     local ok, err, partial = fill_until(self, function(buf) return #buf >= pattern end)
     if not ok then return nil, err, partial end

@@ -22,8 +22,29 @@ local client = require "tlshs.client"
 local server = require "tlshs.server"
 local transport = require "tlshs.transport"
 local expect = require "tlshs.expect"
+local options = require "tlshs.options"
 
 local probe = {}
+
+-- What a probe table may hold (a wrong key or type raises when it is loaded
+-- or run).
+probe.FIELDS = options.schema("probe", {
+  name = "string", path = "string", description = "string", rfc = "string",
+  expect = options.either(options.named("an expectation", function(v)
+    if expect.is(v) then return true end
+    return nil, "must be an expectation (tlshs.expect) or a function returning one, got " .. type(v)
+  end), "function"),
+  options = "table|function", setup = "function", after = "function", skip = "function",
+})
+
+-- The context of probe.run / probe.run_server.
+probe.CONTEXT = options.schema("probe context", {
+  host = "string", port = "number", servername = "string", cafile = "string|table",
+  insecure = "boolean", timeout = "number", trace = "boolean|function",
+  connect = "function", accept = "function",
+  cert = "string|table|userdata", key = "string|userdata",
+  other_cert = "string|table|userdata", other_key = "string|userdata",
+})
 
 -- Loads one probe file; its name is the file name without ".lua".
 function probe.load(path)
@@ -32,6 +53,8 @@ function probe.load(path)
   assert(type(p) == "table", path .. ": a probe returns a table")
   p.name = p.name or path:match("([^/]+)%.lua$")
   p.path = path
+  local ok, err = pcall(probe.FIELDS.check, probe.FIELDS, p)
+  if not ok then error(path .. ": " .. tostring(err):gsub("^.-probe: ", ""), 2) end
   return p
 end
 
@@ -108,6 +131,8 @@ end
 
 -- Runs p as a client against the server ctx names.
 function probe.run(p, ctx)
+  probe.FIELDS:check(p)
+  probe.CONTEXT:check(ctx)
   local why = p.skip and p.skip(ctx)
   if why then return skipped(p, why) end
   local t, err = (ctx.connect or probe.connect)(ctx)
@@ -130,6 +155,8 @@ end
 -- Runs p as a server on the transport ctx.accept() returns (nil, err when
 -- no client came). ctx.cert/ctx.key (or p.options) are the credentials.
 function probe.run_server(p, ctx)
+  probe.FIELDS:check(p)
+  probe.CONTEXT:check(ctx)
   local why = p.skip and p.skip(ctx)
   if why then return skipped(p, why) end
   local t, err = ctx.accept()
@@ -148,8 +175,20 @@ function probe.run_server(p, ctx)
 end
 
 -- Suite names for probe options: probe.suites{kx = "rsa", auth = "rsa", aead = true}.
+-- Raises on a key no suite has, and when no suite matches (an empty offer
+-- is surgery's job, not an option's).
 function probe.suites(filter)
   local suites = require "tlshs.suites"
+  local fields = {}
+  for _, s in ipairs(suites.list) do for f in pairs(s) do fields[f] = true end end
+  for k in pairs(filter or {}) do
+    if not fields[k] then
+      local keys = {}
+      for f in pairs(fields) do keys[#keys + 1] = f end
+      table.sort(keys)
+      error("tlshs: probe.suites: no suite field named " .. tostring(k) .. "; fields are: " .. table.concat(keys, ", "), 2)
+    end
+  end
   local out = {}
   for _, s in ipairs(suites.list) do
     local keep = true
@@ -158,6 +197,7 @@ function probe.suites(filter)
     end
     if keep then out[#out + 1] = s.name end
   end
+  if #out == 0 then error("tlshs: probe.suites: no suite matches the filter", 2) end
   return out
 end
 
@@ -172,8 +212,12 @@ end
 -- An RSA PKCS#1 v1.5 block for key (RFC 8017 §7.2.1: 00 02 PS 00 M),
 -- optionally broken: opts.block_type (default 2), opts.no_separator,
 -- opts.ps_zero (a zero inside the padding); encrypted without further padding.
+local RSA_BLOCK_OPTIONS = options.schema("probe.rsa_encrypt_block", {
+  block_type = "number", no_separator = "boolean", ps_zero = "boolean",
+})
+
 function probe.rsa_encrypt_block(key, message, opts)
-  opts = opts or {}
+  opts = RSA_BLOCK_OPTIONS:check(opts)
   local core = require "tlshs.core"
   local k = math.floor((key:bits() + 7) / 8)
   local ps_len = k - 3 - #message

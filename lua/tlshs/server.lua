@@ -18,6 +18,7 @@ local keys = require "tlshs.keys"
 local negotiate = require "tlshs.negotiate"
 local credentials = require "tlshs.credentials"
 local sessions = require "tlshs.sessions"
+local options = require "tlshs.options"
 
 local ext = negotiate.extension
 
@@ -39,9 +40,35 @@ local Server = flow.class {
 
 local server = { Server = Server }
 
--- Shared state for many connections of one server (pass as opts.shared):
--- loaded credentials, session cache and ticket keys.
-function server.shared(opts)
+-- The options of server.wrap and server.shared (a wrong key or type
+-- raises; tlshs.options). server.shared takes the same table, so one table
+-- can serve both; it uses cert, key and ticket_key.
+server.OPTIONS = options.schema("tlshs.server.wrap", {
+  cert = "string|table|userdata",        -- file, PEM string, certificate(s)
+  key = "string|userdata",
+  ciphers = options.list_of(options.suite), -- in preference order
+  groups = options.list_of(options.group),
+  signature_algorithms = options.list_of(options.signature_scheme),
+  alpn = options.list_of("string"),
+  verify_client = options.one_of("request", "require"),
+  verify_client_chain = "boolean",       -- false: no chain check (see server.wrap)
+  cafile = "string|table",               -- anchors for client certificates
+  tickets = "boolean",
+  session_ids = "boolean",
+  ems = "boolean",
+  etm = "boolean",
+  shared = "table",                      -- from server.shared
+  ticket_key = "string",
+  keylog = "string",
+  trace = "boolean|function",
+  time = "number",
+  server_random = "string",
+  record_version = "number",
+  max_handshake_size = "number",
+})
+local SHARED_OPTIONS = server.OPTIONS:extend("tlshs.server.shared")
+
+local function make_shared(opts)
   local cred, err = credentials.load(opts.cert, opts.key)
   if not cred then return nil, err end
   return {
@@ -51,13 +78,26 @@ function server.shared(opts)
   }
 end
 
--- opts: cert, key (files, PEM strings or objects), ciphers, groups,
--- signature_algorithms, alpn, verify_client ("request" | "require"),
--- cafile (client certificates), tickets (default true), session_ids
--- (default true), ems (default true), etm (default true), shared
--- (from server.shared), keylog, trace, time.
+-- Shared state for many connections of one server (pass as opts.shared):
+-- loaded credentials, session cache and ticket keys.
+function server.shared(opts)
+  SHARED_OPTIONS:check(opts)
+  return make_shared(opts or {})
+end
+
+-- opts: see server.OPTIONS. verify_client = "require" checks the client's
+-- chain against cafile; without cafile that would accept any self-signed
+-- certificate, so it raises unless verify_client_chain = false says that
+-- only possession of the key (CertificateVerify) is checked.
 function server.wrap(transport, opts)
-  opts = opts or {}
+  opts = server.OPTIONS:check(opts)
+  if opts.verify_client == "require" and opts.cafile == nil and opts.verify_client_chain ~= false then
+    error("tlshs.server.wrap: verify_client = \"require\" without cafile would accept any self-signed " ..
+      "client certificate; give cafile, or verify_client_chain = false to check only the key", 2)
+  end
+  if opts.ciphers and #opts.ciphers == 0 then
+    error("tlshs.server.wrap: option 'ciphers' is an empty list", 2)
+  end
   local self = flow.new(Server, "server", transport, opts)
   self.shared = opts.shared
   return self
@@ -65,7 +105,7 @@ end
 
 function Server:handshake()
   if not self.shared then
-    local shared, err = server.shared(self.opts)
+    local shared, err = make_shared(self.opts)
     if not shared then return self:fail("internal_error", err) end
     self.shared = shared
   end

@@ -32,6 +32,7 @@ local client = require "tlshs.client"
 local server = require "tlshs.server"
 local transport = require "tlshs.transport"
 local process = require "tlshs.process"
+local options = require "tlshs.options"
 
 local tls = { expect = expect }
 
@@ -86,8 +87,14 @@ register()
 local Target = {}
 Target.__index = Target
 
+local SERVER_OPTIONS = options.schema("tls.server", {
+  host = "string", port = "number|string", servername = "string", cafile = "string|table",
+  insecure = "boolean", timeout = "number", trace = "boolean|function",
+})
+
 -- opts: host, port, servername, cafile | insecure, timeout (seconds, default 5).
 function tls.server(opts)
+  SERVER_OPTIONS:check(opts)
   local ctx = {
     host = opts.host or "127.0.0.1", port = assert(tonumber(opts.port), "tls.server: port"),
     servername = opts.servername or opts.host, cafile = opts.cafile,
@@ -132,7 +139,14 @@ Listener.__index = Listener
 -- opts: cert, key (for our server), host (default 127.0.0.1), port (0:
 -- free), exec (shell command starting the client, "{port}" replaced; run
 -- once per handshake and stopped after), timeout.
+local CLIENT_OPTIONS = options.schema("tls.client", {
+  cert = "string|table|userdata", key = "string|userdata", host = "string", port = "number",
+  exec = "string", timeout = "number", trace = "boolean|function",
+  other_cert = "string|table|userdata", other_key = "string|userdata",
+})
+
 function tls.client(opts)
+  CLIENT_OPTIONS:check(opts)
   local sock = assert(socket.bind(opts.host or "127.0.0.1", opts.port or 0))
   local _, port = sock:getsockname()
   local self = setmetatable({ listener = sock, port = tonumber(port), opts = opts }, Listener)

@@ -91,14 +91,52 @@ function suites.default_names()
   return names
 end
 
+-- OpenSSL's name for a suite (e.g. "ECDHE-RSA-AES128-GCM-SHA256"), derived
+-- from the IANA name by OpenSSL's naming rules; spec/api_strict_spec.lua
+-- checks every one against `openssl ciphers -stdname`.
+function suites.openssl_name(s)
+  local kx_auth, cipher, mac = s.name:match("^TLS_(.-)_WITH_(.+)_(SHA%d*)$")
+  local prefix = kx_auth == "RSA" and "" or (kx_auth:gsub("_", "-") .. "-")
+  local bits, mode = cipher:match("^AES_(%d+)_(%u+)$")
+  if cipher == "CHACHA20_POLY1305" then return prefix .. "CHACHA20-POLY1305" end
+  if mode == "GCM" then return prefix .. "AES" .. bits .. "-GCM-" .. mac end
+  return prefix .. "AES" .. bits .. "-" .. mac
+end
+
+suites.by_openssl_name = {}
+for _, s in ipairs(suites.list) do suites.by_openssl_name[suites.openssl_name(s)] = s end
+
+-- true, or nil and why a name (or number) is not a suite tlshs can run.
+function suites.check(n)
+  local s
+  if type(n) == "number" then s = suites.by_id[n] elseif type(n) == "string" then s = suites.by_name[n] end
+  if s then return true end
+  local names = table.concat(suites.default_names(), ", ")
+  if type(n) == "string" and suites.by_openssl_name[n] then
+    return nil, string.format("unknown cipher suite '%s': that is OpenSSL's name for %s; use the IANA name", n,
+      suites.by_openssl_name[n].name)
+  end
+  local core = require "tlshs.core"
+  local known = (type(n) == "string" or type(n) == "number") and core.names.cipher_suites[n]
+  if type(n) == "number" then
+    return nil, string.format("cipher suite 0x%04X%s is not supported by tlshs; supported suites are: %s", n,
+      known and (" (" .. known .. ")") or "", names)
+  elseif type(n) ~= "string" then
+    return nil, "a cipher suite is an IANA name or a number, got " .. type(n)
+  end
+  return nil, string.format("%s cipher suite '%s'; supported suites are: %s",
+    known and "unsupported" or "unknown", n, names)
+end
+
 -- Resolves a list of IANA names (or numbers) to suite descriptions.
 -- Unknown names raise: they are a script's mistake, not a peer's.
 function suites.resolve(names)
+  if type(names) ~= "table" then error("tlshs: cipher suites must be a list of IANA names, got " .. type(names), 3) end
   local out = {}
   for i, n in ipairs(names) do
-    local s = type(n) == "number" and suites.by_id[n] or suites.by_name[n]
-    if not s then error("tlshs: unknown or unsupported cipher suite: " .. tostring(n), 3) end
-    out[i] = s
+    local ok, why = suites.check(n)
+    if not ok then error("tlshs: " .. why, 3) end
+    out[i] = type(n) == "number" and suites.by_id[n] or suites.by_name[n]
   end
   return out
 end

@@ -142,6 +142,10 @@ Socket.__index = Socket
 -- Wraps a connected LuaSocket tcp object: receive(n) keeps the partial data a
 -- timeout returns, send(data) sends all of it.
 function transport.socket(sock)
+  local ok, has = pcall(function() return sock.send and sock.receive and sock.close end)
+  if not ok or not has then
+    error("tlshs.transport.socket: wants a connected LuaSocket tcp object (send, receive, close), got " .. type(sock), 2)
+  end
   return setmetatable({ sock = sock, partial = "" }, Socket)
 end
 
