@@ -370,7 +370,7 @@ function Server:receive_client_certificate()
   local chain
   chain, err, detail = self:parse_certificates(m)
   if not chain then return nil, err, detail end
-  if self.opts.cafile then
+  if self.opts.cafile and self.opts.verify_client_chain ~= false then
     local anchors, aerr = credentials.anchors(self.opts.cafile)
     if not anchors then return nil, "internal_error", aerr end
     local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature" })
