@@ -409,6 +409,8 @@ end
 -- Sending and receiving handshake messages
 ---------------------------------------------------------------------------
 
+local check_new_fields
+
 local function run_hooks(self, field, msg_type, value)
   local list = self[field] and self[field][msg_type]
   if not list then return value end
@@ -419,13 +421,54 @@ local function run_hooks(self, field, msg_type, value)
   return value
 end
 
+local function without(t, key, value)
+  local copy = {}
+  for k, v in pairs(t) do copy[k] = v end
+  copy[key] = value
+  return copy
+end
+
+local function built(msg)
+  local ok, raw = pcall(core.build_handshake, msg)
+  return ok and raw or nil
+end
+
+-- A field a mutator added that the builder ignores is a typo
+-- (m.verify_dat = ...): it would send the unchanged message and make a
+-- broken probe look like a finding. A field counts as used when the built
+-- bytes change with it, or with another value of it.
+check_new_fields = function(msg_type, before, msg)
+  if type(msg) ~= "table" then return end
+  for k, v in pairs(msg) do
+    if not before[k] and type(k) == "string" and type(v) ~= "table" then
+      local with, base = built(msg), built(without(msg, k, nil))
+      local other
+      if type(v) == "number" then other = v + 1
+      elseif type(v) == "string" then other = v .. "\1"
+      elseif type(v) == "boolean" then other = not v end
+      if with and base and with == base and (other == nil or built(without(msg, k, other)) == base) then
+        local fields = {}
+        for f in pairs(before) do if type(f) == "string" then fields[#fields + 1] = f end end
+        table.sort(fields)
+        error(string.format("tlshs: no field %s in %s (the builder ignores it); its fields are: %s; " ..
+          "overrides: <field>_len, length, body (docs/messages.md)", k, msg_type, table.concat(fields, ", ")), 0)
+      end
+    end
+  end
+end
+
 -- Builds msg (a table) or takes raw bytes, adds it to the transcript, sends it.
 -- The mutate/mutate_bytes/drop hooks apply to it (opts.mutate = false: not);
 -- opts.transcript = false keeps it out of the transcript.
 function Flow:send_handshake(msg, opts)
   opts = opts or {}
   local msg_type = type(msg) == "table" and msg.msg_type or nil
-  if opts.mutate ~= false and msg_type then msg = run_hooks(self, "mutators", msg_type, msg) end
+  if opts.mutate ~= false and msg_type and self.mutators and self.mutators[msg_type] then
+    local before = {}
+    for k in pairs(msg) do before[k] = true end
+    msg = run_hooks(self, "mutators", msg_type, msg)
+    check_new_fields(msg_type, before, msg)
+  end
   local raw = type(msg) == "string" and msg or core.build_handshake(msg)
   if type(msg) == "string" then msg = core.parse_handshake(raw, 1, self:parse_options()) or { msg_type = msg_type or "?" } end
   msg_type = msg_type or msg.msg_type
