@@ -62,6 +62,9 @@ describe("a server with verify_client = \"require\"", function()
     local err = raises(tlshs.server.wrap, b, { shared = shared, verify_client = "require" })
     assert.matches("verify_client = \"require\" without cafile would accept any self-signed client certificate; " ..
       "give cafile, or verify_client_chain = false to check only the key", err, 1, true)
+    -- server.shared takes the same options table and refuses it the same way
+    err = raises(tlshs.server.shared, { cert = c.rsa_cert, key = c.rsa_key, verify_client = "require" })
+    assert.matches("tlshs.server.shared: verify_client = \"require\" without cafile", err, 1, true)
   end)
 
   it("checks the client's chain against cafile", function()

@@ -78,26 +78,34 @@ local function make_shared(opts)
   }
 end
 
+-- Configurations that would fail open raise (the caller's mistake):
+-- verify_client = "require" checks the client's chain against cafile;
+-- without cafile that would accept any self-signed certificate, unless
+-- verify_client_chain = false says that only possession of the key
+-- (CertificateVerify) is checked.
+local function check_config(name, opts)
+  if opts.verify_client == "require" and opts.cafile == nil and opts.verify_client_chain ~= false then
+    error(name .. ": verify_client = \"require\" without cafile would accept any self-signed " ..
+      "client certificate; give cafile, or verify_client_chain = false to check only the key", 3)
+  end
+  if opts.ciphers and #opts.ciphers == 0 then
+    error(name .. ": option 'ciphers' is an empty list", 3)
+  end
+end
+
 -- Shared state for many connections of one server (pass as opts.shared):
--- loaded credentials, session cache and ticket keys.
+-- loaded credentials, session cache and ticket keys. Takes the options of
+-- server.wrap (so one table can serve both) and checks them the same way.
 function server.shared(opts)
   SHARED_OPTIONS:check(opts)
+  check_config("tlshs.server.shared", opts or {})
   return make_shared(opts or {})
 end
 
--- opts: see server.OPTIONS. verify_client = "require" checks the client's
--- chain against cafile; without cafile that would accept any self-signed
--- certificate, so it raises unless verify_client_chain = false says that
--- only possession of the key (CertificateVerify) is checked.
+-- opts: see server.OPTIONS and check_config.
 function server.wrap(transport, opts)
   opts = server.OPTIONS:check(opts)
-  if opts.verify_client == "require" and opts.cafile == nil and opts.verify_client_chain ~= false then
-    error("tlshs.server.wrap: verify_client = \"require\" without cafile would accept any self-signed " ..
-      "client certificate; give cafile, or verify_client_chain = false to check only the key", 2)
-  end
-  if opts.ciphers and #opts.ciphers == 0 then
-    error("tlshs.server.wrap: option 'ciphers' is an empty list", 2)
-  end
+  check_config("tlshs.server.wrap", opts)
   local self = flow.new(Server, "server", transport, opts)
   self.shared = opts.shared
   return self
