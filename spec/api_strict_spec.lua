@@ -193,6 +193,8 @@ describe("flow surgery", function()
     assert.matches("seal options: unknown option 'corrupt_mca'; options are: corrupt_mac, corrupt_padding, corrupt_tag, iv, pad",
       raises(conn.corrupt_next_record, conn, { corrupt_mca = true }))
     assert.matches("fragment: sizes", raises(conn.fragment, conn, { 0 }))
+    assert.matches("conn:send_handshake: unknown option 'mutated'",
+      raises(conn.send_handshake, conn, { msg_type = "finished", verify_data = "" }, { mutated = false }))
     assert.matches("resend: unknown option 'transcrpt'",
       raises(conn.resend, conn, "client_hello", { transcrpt = true }))
   end)

@@ -460,8 +460,13 @@ end
 -- Builds msg (a table) or takes raw bytes, adds it to the transcript, sends it.
 -- The mutate/mutate_bytes/drop hooks apply to it (opts.mutate = false: not);
 -- opts.transcript = false keeps it out of the transcript.
+local SEND_HANDSHAKE_OPTIONS = options.schema("conn:send_handshake", { transcript = "boolean", mutate = "boolean" })
+
 function Flow:send_handshake(msg, opts)
-  opts = opts or {}
+  opts = opts and SEND_HANDSHAKE_OPTIONS:check(opts) or {}
+  if type(msg) ~= "table" and type(msg) ~= "string" then
+    error("tlshs: send_handshake: wants a message table or bytes, got " .. type(msg), 2)
+  end
   local msg_type = type(msg) == "table" and msg.msg_type or nil
   if opts.mutate ~= false and msg_type and self.mutators and self.mutators[msg_type] then
     local before = {}

@@ -97,7 +97,7 @@ function tls.server(opts)
   SERVER_OPTIONS:check(opts)
   local ctx = {
     host = opts.host or "127.0.0.1", port = assert(tonumber(opts.port), "tls.server: port"),
-    servername = opts.servername or opts.host, cafile = opts.cafile,
+    servername = opts.servername or opts.host or "127.0.0.1", cafile = opts.cafile,
     insecure = opts.insecure or not opts.cafile, timeout = opts.timeout or 5, trace = opts.trace,
   }
   return setmetatable({ ctx = ctx }, Target)
