@@ -54,7 +54,7 @@ describe("options", function()
     assert.matches("option 'ciphers' must be a list of a cipher suite name %(IANA%), got string", err)
     assert.matches("option 'ems' must be a boolean, got string", raises(client, { ems = "no" }))
     assert.matches("option 'trace' must be a boolean or function, got number", raises(client, { trace = 1 }))
-    assert.matches("option 'alpn' %[2%] must be a string, got number", raises(client, { alpn = { "h2", 2 } }))
+    assert.matches("option 'alpn' %[2%]: must be a string, got number", raises(client, { alpn = { "h2", 2 } }))
     assert.matches("option 'verify_client' must be one of \"request\", \"require\", got \"requir\"",
       raises(server, { verify_client = "requir" }))
     assert.matches("options must be a table, got string", raises(tlshs.client.wrap, transport.pair(), "x"))

@@ -71,7 +71,7 @@ function options.list_of(spec)
       end
       for i = 1, n do
         local why = item.check(v[i])
-        if why then return string.format("[%d] %s", i, why) end
+        if why then return string.format("[%d]: %s", i, why) end
       end
     end,
   }
