@@ -301,6 +301,10 @@ end
 -- result lands in conn.expectations; a mismatch fails the flow with
 -- "expectation_failed".
 function expect.step(expectation, timeout)
+  if not expect.is(expectation) then error("tlshs: expect.step: not an expectation: " .. type(expectation), 2) end
+  if timeout ~= nil and type(timeout) ~= "number" then
+    error("tlshs: expect.step: timeout must be a number of seconds, got " .. type(timeout), 2)
+  end
   return function(conn)
     local obs = expect.observe(conn, timeout, conn.current_step)
     local r = expect.check(expectation, obs)

@@ -317,10 +317,10 @@ function Flow:resend(msg_type, opts)
   return self:send_handshake(raw, { transcript = opts.transcript == true, mutate = false })
 end
 
-local FRAGMENT_SIZES = options.either(options.list_of(options.named("a positive integer", function(v)
+local FRAGMENT_SIZES = options.list_of(options.named("a positive integer", function(v)
   if type(v) == "number" and v >= 1 and v % 1 == 0 then return true end
   return nil, "must be a positive integer, got " .. tostring(v)
-end)))
+end))
 
 -- Handshake data in records of these sizes (a number or a list whose last
 -- entry repeats); nil restores whole records.
