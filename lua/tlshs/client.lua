@@ -223,7 +223,7 @@ function Client:verify_server_certificate(chain)
   local anchors, err = credentials.anchors(o.cafile or credentials.SYSTEM_CAFILE)
   if not anchors then return nil, "internal_error", err end
   local ok, alert, reason = core.verify_chain(chain, anchors, {
-    host = o.servername, time = o.time, purpose = "server",
+    host = o.servername, time = o.time, purpose = "server", min_rsa_bits = o.min_rsa_bits,
     key_usage = self.suite.kx == "rsa" and "key_encipherment" or "digital_signature",
   })
   if not ok then return nil, alert, reason end
@@ -243,7 +243,7 @@ function Client:receive_certificate()
   local ok
   ok, err, detail = self:verify_server_certificate(chain)
   if not ok then return nil, err, detail end
-  local key, kerr, kdetail = chain[1]:public_key()
+  local key, kerr, kdetail = chain[1]:public_key(self.opts.min_rsa_bits)
   if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
   self.server_key = key
   local want = self.suite.auth == "ecdsa" and { ec = true, ed25519 = true } or { rsa = true }

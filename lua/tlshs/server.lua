@@ -333,10 +333,10 @@ function Server:receive_client_certificate()
   if self.opts.cafile then
     local anchors, aerr = credentials.anchors(self.opts.cafile)
     if not anchors then return nil, "internal_error", aerr end
-    local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature" })
+    local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature", min_rsa_bits = self.opts.min_rsa_bits })
     if not ok then return nil, alert, reason end
   end
-  local key, kerr, kdetail = chain[1]:public_key()
+  local key, kerr, kdetail = chain[1]:public_key(self.opts.min_rsa_bits)
   if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
   self.peer_certificates = chain
   self.client_key = key
