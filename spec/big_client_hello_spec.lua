@@ -29,11 +29,14 @@ local function empty_extensions(n, last_data)
 end
 
 -- A signature_algorithms (13) or signature_algorithms_cert (50) extension
--- of n entries: unassigned values (0x8000 + i) and rsa_pkcs1_sha256
--- (0x0401) last, so a scan that stops at the first match reads them all.
+-- of n entries: unassigned values (0x8000 + i), then ecdsa_secp256r1_sha256
+-- (0x0403, the CA's signature: OpenSSL checks the chain against the list)
+-- and rsa_pkcs1_sha256 (0x0401) last, so a scan that stops at the first
+-- match reads them all.
 local function schemes_ext(type, n)
   local parts = {}
-  for i = 1, n - 1 do parts[i] = U16(0x8000 + i) end
+  for i = 1, n - 2 do parts[i] = U16(0x8000 + i) end
+  parts[n - 1] = U16(0x0403)
   parts[n] = U16(0x0401)
   local list = table.concat(parts)
   return { type = type, data = U16(#list) .. list }
@@ -54,15 +57,17 @@ case("16,383 extensions, the last one of 3 bytes", { RSA_GCM }, empty_extensions
 for _, n in ipairs { 65514, 65518, 65522 } do
   case("a padding extension of " .. n .. " bytes", { RSA_GCM }, { { type = 21, data = string.rep("\0", n) } })
 end
-case("32,760 signature_algorithms entries", { ECDHE_RSA }, { schemes_ext(13, 32760) })
-case("32,744 signature_algorithms entries", { ECDHE_RSA }, { schemes_ext(13, 32744) })
-case("32,744 signature_algorithms and 17 signature_algorithms_cert entries", { ECDHE_RSA },
-  { schemes_ext(13, 32744), schemes_ext(50, 17) })
+-- with supported_groups naming x25519 (8 bytes; OpenSSL wants it for ECDHE)
+local X25519 = { type = 10, data = U16(2) .. U16(29) }
+case("32,760 signature_algorithms entries", { ECDHE_RSA }, { schemes_ext(13, 32760), X25519 })
+case("32,744 signature_algorithms entries", { ECDHE_RSA }, { schemes_ext(13, 32744), X25519 })
+case("32,744 signature_algorithms and 13 signature_algorithms_cert entries", { ECDHE_RSA },
+  { schemes_ext(13, 32744), schemes_ext(50, 13), X25519 })
 case("two extensions of 61,401 and 4,126 bytes", { RSA_GCM },
   { { type = 0x4001, data = string.rep("x", 61401) }, { type = 0x4002, data = string.rep("y", 65535 - 8 - 61401) } })
 do -- 131,396 bytes: 32,767 cipher suites and 65,535 bytes of extensions
   local suites = {}
-  for i = 1, 32766 do suites[i] = 0xFF00 - i end  -- unassigned values first
+  for i = 1, 32766 do suites[i] = 0x7000 + i % 4096 end  -- unassigned values (repeated) first
   suites[32767] = RSA_GCM
   case("the largest ClientHello (32,767 suites, 16,383 extensions)", suites, empty_extensions(16383, "abc"))
 end
@@ -106,7 +111,9 @@ end)
 
 local servers = {
   openssl = { "openssl", "s_server", "-accept", "127.0.0.1:{port}", "-cert", c.rsa_cert, "-key", c.rsa_key,
-    "-www", "-tls1_2" },
+    "-www", "-tls1_2",
+    -- level 0: a hello without signature_algorithms implies SHA-1 (RFC 5246 §7.4.1.4.1)
+    "-cipher", "ALL:@SECLEVEL=0" },
   tlshs = { lua, "scripts/server.lua", "--listen", "127.0.0.1:{port}", "--cert", c.rsa_cert, "--key", c.rsa_key, "--www" },
 }
 
