@@ -7,7 +7,7 @@
  * becomes public on purpose.  Not a test (needs valgrind); run
  *
  *   cc -O2 -g -std=gnu99 -DGMP_DESC -Icore/include -Icore/src bench/ctgrind_cbc.c \
- *      $(ls build/core/[a-z]*.o | grep -v rec_cbc.o) -o build/ctgrind_cbc -ltomcrypt -lgmp -lsodium -lpthread
+ *      $(ls build/core/[a-z]*.o | grep -v rec_cbc.o) -o build/ctgrind_cbc -ltomcrypt -lgmp -lsodium -lpsl -lpthread
  *   valgrind -q --error-limit=no build/ctgrind_cbc
  *
  * Expected: one error context only, "Conditional jump or move depends on

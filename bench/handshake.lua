@@ -10,6 +10,10 @@
 -- handshake) and the host name "localhost"; --insecure skips it.
 -- --memory: also measures the heap of --pairs established client+server
 -- pairs kept alive (needs bench/mallinfo.so, built by `make bench`).
+-- --hello max: the client's ClientHello is the largest legal one (131,396
+-- bytes: 32,766 unassigned suites then the real one, 16,383 unknown
+-- extensions in place of the client's own, the last of 3 bytes),
+-- to show that handling stays linear in size (`make bench`, "big hello").
 -- The last line is always "handshakes/s: X".
 local dir = (arg and arg[0] and arg[0]:match("^(.*)/[^/]*$")) or "."
 dofile(dir .. "/../scripts/setup.lua")
@@ -31,6 +35,7 @@ parser:option("-n", "Handshakes to time.", "200")
 parser:option("--warmup", "Untimed handshakes first.", "5")
 parser:flag("--memory", "Measure the heap per established client+server pair.")
 parser:option("--pairs", "Pairs kept alive for --memory.", "50")
+parser:option("--hello", "ClientHello: normal, or max (131,396 bytes).", "normal"):choices { "normal", "max" }
 local args = parser:parse()
 if not args.cafile and not args.insecure then parser:error("give --cafile FILE or --insecure") end
 
@@ -44,12 +49,27 @@ local client_opts = {
 }
 local server_opts = { shared = shared, ciphers = { args.suite }, groups = args.group and { args.group } or nil }
 
+-- The largest legal ClientHello (RFC 5246 §7.4.1.2): 2^16-2 bytes of suites,
+-- 2^16-1 bytes of extensions, the real suite last.
+local big_suites, big_exts
+if args.hello == "max" then
+  big_suites, big_exts = {}, {}
+  for i = 1, 32766 do big_suites[i] = 0x7000 + i % 4096 end   -- unassigned values
+  big_suites[32767] = assert(require("tlshs.core").names.cipher_suites[args.suite], args.suite)
+  for i = 1, 16383 do big_exts[i] = { type = 0x1000 + i, data = "" } end
+  big_exts[16383].data = "abc"
+end
+local function big_hello(m)
+  m.cipher_suites, m.extensions = big_suites, big_exts
+end
+
 -- One handshake and 4 bytes each way; returns the two connections, still
 -- open when `keep` is set (for --memory), else closed.
 local function one(keep)
   local a, b = transport.pair()
   local cli = tlshs.client.wrap(a, client_opts)
   local srv = tlshs.server.wrap(b, server_opts)
+  if big_suites then cli:mutate("client_hello", big_hello) end
   local r = transport.run(
     function()
       local ok, err, detail = cli:handshake()

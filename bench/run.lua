@@ -101,6 +101,20 @@ for _, row in ipairs(HANDSHAKES) do
   io.flush()
 end
 
+-- A ClientHello of 131,396 bytes (the largest legal one) next to a normal
+-- one, same suite: its cost must stay linear in its size (issue 13).
+io.write(string.format("\n%-27s %-46s %9s\n", "big hello (ours only)", "suite", "ours/s"))
+for _, hello in ipairs { "normal", "max" } do
+  local suite, n, v = "TLS_RSA_WITH_AES_128_GCM_SHA256", n_of(hello == "max" and 60 or 600), nil
+  for _ = 1, opts.rounds do
+    local out, code = run(string.format("%s %s/bench/handshake.lua --suite %s --cert %srsa.pem --key %srsa.key"
+      .. " --cafile %srsa-ca.pem -n %d --warmup 1 --hello %s", lua, root, suite, certs, certs, certs, n, hello))
+    v = best(v, figure(out, code, "handshakes/s:", "ours big hello " .. hello))
+  end
+  io.write(string.format("%-27s %-46s %9s\n", hello == "max" and "ClientHello 131,396 bytes" or "ClientHello normal",
+    suite, fmt(v)))
+end
+
 io.write("\nrecords: 16 KiB application-data records, seal + open, MB/s of plaintext; ours = tlshs.record_protection,\n",
   "  ossl = SSL_write + SSL_read over a BIO pair, EVP = OpenSSL EVP AEAD alone, raw = libsodium's AEAD alone\n\n")
 io.write(string.format("%-22s %9s %9s %6s %9s %9s %6s\n", "cipher", "ours", "ossl", "ratio", "EVP", "raw", "ratio"))

@@ -8,7 +8,7 @@
 
 static ths_hash_alg check_hash(lua_State *L, int idx)
 {
-    const char *name = luaL_checkstring(L, idx);
+    const char *name = tlshs_check_name(L, idx);
     ths_hash_alg a = ths_hash_from_name(name);
     if (a == THS_HASH_NONE || a == THS_HASH_SHA224)
         luaL_argerror(L, idx, lua_pushfstring(L, "unknown hash '%s'", name));
@@ -38,9 +38,18 @@ static int l_hash_new(lua_State *L)
     return 1;
 }
 
-static int h_update(lua_State *L)
+/* A hash after __gc has alg NONE: its methods would index hash_descriptor[-1]. */
+static ths_hash *check_h(lua_State *L)
 {
     ths_hash *h = (ths_hash *)luaL_checkudata(L, 1, HASH_MT);
+    if (h->alg == THS_HASH_NONE)
+        tlshs_closed(L, HASH_MT);
+    return h;
+}
+
+static int h_update(lua_State *L)
+{
+    ths_hash *h = check_h(L);
     size_t n;
     const uint8_t *d = tlshs_check_bytes(L, 2, &n);
     ths_hash_update(h, d, n);
@@ -50,7 +59,7 @@ static int h_update(lua_State *L)
 
 static int h_digest(lua_State *L)
 {
-    ths_hash *h = (ths_hash *)luaL_checkudata(L, 1, HASH_MT);
+    ths_hash *h = check_h(L);
     uint8_t out[THS_HASH_MAX];
     ths_hash_peek(h, out);
     lua_pushlstring(L, (const char *)out, ths_hash_len(h->alg));
@@ -59,7 +68,7 @@ static int h_digest(lua_State *L)
 
 static int h_fork(lua_State *L)
 {
-    ths_hash *h = (ths_hash *)luaL_checkudata(L, 1, HASH_MT);
+    ths_hash *h = check_h(L);
     ths_hash *c = (ths_hash *)tlshs_new_object(L, sizeof *c, HASH_MT);
     *c = *h;   /* libtomcrypt hash_state is plain data: a copy is a fork */
     return 1;
@@ -67,7 +76,7 @@ static int h_fork(lua_State *L)
 
 static int h_name(lua_State *L)
 {
-    ths_hash *h = (ths_hash *)luaL_checkudata(L, 1, HASH_MT);
+    ths_hash *h = check_h(L);
     lua_pushstring(L, ths_hash_name(h->alg));
     return 1;
 }
@@ -114,11 +123,11 @@ static int l_hkdf(lua_State *L)
     const uint8_t *ikm = tlshs_check_bytes(L, 2, &il);
     const uint8_t *salt = lua_isnoneornil(L, 3) ? NULL : tlshs_check_bytes(L, 3, &sl);
     const uint8_t *info = lua_isnoneornil(L, 4) ? NULL : tlshs_check_bytes(L, 4, &nl);
-    lua_Integer len = luaL_checkinteger(L, 5);
+    lua_Integer len;
     uint8_t out[255 * THS_HASH_MAX];
     ths_error err = {0, ""};
     luaL_argcheck(L, a != THS_HASH_MD5_SHA1, 1, "md5_sha1 has no HKDF");
-    luaL_argcheck(L, len >= 0 && (size_t)len <= 255 * ths_hash_len(a), 5, "length out of range (0..255*HashLen)");
+    len = tlshs_check_int(L, 5, 0, 255 * (lua_Integer)ths_hash_len(a));
     if (ths_hkdf(a, ikm, il, salt, sl, info, nl, out, (size_t)len, &err))
         return luaL_error(L, "tlshs: %s", err.detail);
     return push_derived(L, 2, out, (size_t)len);
@@ -134,7 +143,7 @@ static int l_prf(lua_State *L)
     const uint8_t *secret = tlshs_check_bytes(L, 2, &sl);
     const uint8_t *label = (const uint8_t *)luaL_checklstring(L, 3, &ll);
     const uint8_t *seed = tlshs_check_bytes(L, 4, &dl);
-    lua_Integer len = luaL_checkinteger(L, 5);
+    lua_Integer len = tlshs_check_int(L, 5, 0, 1024);
     ths_chunk chunks[2];
     uint8_t buf[1024];
     uint8_t *out = buf;
@@ -143,7 +152,6 @@ static int l_prf(lua_State *L)
     luaL_argcheck(L, a == THS_HASH_SHA256 || a == THS_HASH_SHA384 || a == THS_HASH_SHA512 ||
                          a == THS_HASH_MD5_SHA1,
                   1, "PRF hash must be sha256, sha384, sha512 or md5_sha1");
-    luaL_argcheck(L, len >= 0 && len <= (lua_Integer)sizeof buf, 5, "length out of range (0..1024)");
     chunks[0].data = label;
     chunks[0].len = ll;
     chunks[1].data = seed;

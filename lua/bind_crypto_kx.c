@@ -7,27 +7,27 @@
 
 #define KX_MT "tlshs.kx"
 
-/* Optional byte-string field of the opts table at idx. */
+/* Optional byte-string field of the opts table at idx.  The value is LEFT
+ * ON THE STACK (the caller's settop drops it): an __index metamethod may
+ * return a fresh string that nothing else references, and a later
+ * getfield may run the collector. */
 static const uint8_t *opt_bytes(lua_State *L, int idx, const char *field, size_t *len)
 {
-    const uint8_t *p = NULL;
     *len = 0;
     if (lua_isnoneornil(L, idx))
         return NULL;
     lua_getfield(L, idx, field);
-    if (!lua_isnil(L, -1)) {
-        if (lua_type(L, -1) != LUA_TSTRING && !tlshs_is_secret(L, -1))
-            luaL_error(L, "opts.%s must be a byte string", field);
-        p = tlshs_check_bytes(L, -1, len);
-    }
-    lua_pop(L, 1);   /* the string stays reachable through the opts table */
-    return p;
+    if (lua_isnil(L, -1))
+        return NULL;
+    if (lua_type(L, -1) != LUA_TSTRING && !tlshs_is_secret(L, -1))
+        luaL_error(L, "opts.%s must be a byte string", field);
+    return tlshs_check_bytes(L, lua_gettop(L), len);
 }
 
 /* tlshs.key_exchange(group [, opts]) → kx | nil, alert, detail */
 static int l_key_exchange(lua_State *L)
 {
-    const char *name = luaL_checkstring(L, 1);
+    const char *name = tlshs_check_name(L, 1);
     ths_kx_group g = ths_kx_from_name(name);
     size_t pl, gl, xl;
     const uint8_t *p, *gen, *priv;
@@ -39,6 +39,7 @@ static int l_key_exchange(lua_State *L)
         return luaL_argerror(L, 1, lua_pushfstring(L, "unknown group '%s'", name));
     if (!lua_isnoneornil(L, 2))
         luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
     p = opt_bytes(L, 2, "p", &pl);
     gen = opt_bytes(L, 2, "g", &gl);
     priv = opt_bytes(L, 2, "private", &xl);
@@ -48,16 +49,17 @@ static int l_key_exchange(lua_State *L)
     rc = ths_kx_init(kx, g, p, pl, gen, gl, priv, xl, tlshs_rng(L), &err);
     if (rc == THS_ERR_ARG)
         return luaL_error(L, "tlshs.key_exchange: %s", err.detail);
-    if (rc) {
-        lua_pop(L, 1);
+    if (rc)
         return tlshs_crypto_fail(L, rc, &err);
-    }
     return 1;
 }
 
 static ths_kx *check_kx(lua_State *L)
 {
-    return (ths_kx *)luaL_checkudata(L, 1, KX_MT);
+    ths_kx *kx = (ths_kx *)luaL_checkudata(L, 1, KX_MT);
+    if (kx->group == THS_KX_NONE)   /* wiped by __gc */
+        tlshs_closed(L, KX_MT);
+    return kx;
 }
 
 static int kx_public(lua_State *L)
@@ -104,8 +106,16 @@ static int kx_params(lua_State *L)
 
 static int kx_gc(lua_State *L)
 {
-    ths_kx_free(check_kx(L));
+    ths_kx_free((ths_kx *)luaL_checkudata(L, 1, KX_MT));
     return 0;
+}
+
+/* tlshs._dh_prime_tests() → safe-prime tests run so far (test-only: shows
+ * the per-prime cache at work). */
+static int l_dh_prime_tests(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)ths_dh_prime_test_count());
+    return 1;
 }
 
 void tlshs_open_crypto_kx(lua_State *L)
@@ -115,4 +125,6 @@ void tlshs_open_crypto_kx(lua_State *L)
     tlshs_define_class(L, KX_MT, methods, kx_gc);
     lua_pushcfunction(L, l_key_exchange);
     lua_setfield(L, -2, "key_exchange");
+    lua_pushcfunction(L, l_dh_prime_tests);
+    lua_setfield(L, -2, "_dh_prime_tests");
 }

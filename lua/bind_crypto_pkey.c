@@ -28,7 +28,7 @@ static ths_pkey *check_key(lua_State *L, int idx)
 {
     ths_pkey *k = (ths_pkey *)luaL_checkudata(L, idx, PKEY_MT);
     if (k->type == THS_PKEY_NONE)
-        luaL_argerror(L, idx, "key is closed");
+        tlshs_closed(L, PKEY_MT);
     return k;
 }
 
@@ -36,11 +36,9 @@ static ths_pkey *check_key(lua_State *L, int idx)
 static uint16_t check_scheme(lua_State *L, int idx)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer n = luaL_checkinteger(L, idx);
-        luaL_argcheck(L, n >= 0 && n <= 0xffff, idx, "scheme out of range");
-        return (uint16_t)n;
+        return (uint16_t)tlshs_check_int(L, idx, 0, 0xffff);
     } else {
-        const char *name = luaL_checkstring(L, idx);
+        const char *name = tlshs_check_name(L, idx);
         uint16_t s = ths_sig_from_name(name);
         if (!s)
             luaL_argerror(L, idx, lua_pushfstring(L, "unknown signature scheme '%s'", name));
@@ -63,14 +61,23 @@ static int l_load_private_key(lua_State *L)
     return 1;
 }
 
-/* tlshs.load_public_key(spki_der) → key | nil, "decode_error"/"unsupported", detail */
+/* tlshs.load_public_key(spki_der [, min_rsa_bits]) → key
+ * | nil, "decode_error"/"unsupported"/"insufficient_security", detail.
+ * A public key is a peer's: RSA under min_rsa_bits (default
+ * THS_MIN_RSA_BITS) is refused; a probe may lower the floor. */
 static int l_load_public_key(lua_State *L)
 {
     size_t n;
     const uint8_t *in = (const uint8_t *)luaL_checklstring(L, 1, &n);
+    int min_bits = tlshs_rsa_floor(L, 2);
     ths_error err = {0, ""};
-    ths_pkey *k = tlshs_new_pkey(L);
-    int rc = ths_pkey_from_spki(k, in, n, &err);
+    ths_pkey *k;
+    int rc;
+    lua_settop(L, 2);
+    k = tlshs_new_pkey(L);
+    rc = ths_pkey_from_spki(k, in, n, &err);
+    if (rc == 0 && (rc = ths_pkey_check_rsa_floor(k, min_bits, "public key", &err)) != 0)
+        ths_pkey_free(k);
     if (rc) {
         lua_pop(L, 1);
         return tlshs_crypto_fail(L, rc, &err);
@@ -240,10 +247,9 @@ static int k_rsa_decrypt_premaster(lua_State *L)
     ths_pkey *k = check_rsa(L);
     size_t n;
     const uint8_t *ct = (const uint8_t *)luaL_checklstring(L, 2, &n);
-    lua_Integer v = luaL_checkinteger(L, 3);
+    lua_Integer v = tlshs_check_int(L, 3, 0, 0xffff);
     uint8_t pms[48];
     luaL_argcheck(L, k->is_private, 1, "decryption needs a private key");
-    luaL_argcheck(L, v >= 0 && v <= 0xffff, 3, "version out of range");
     if (ths_rsa_decrypt_premaster(k, tlshs_rng(L), ct, n, (uint16_t)v, pms))
         return luaL_error(L, "tlshs: RSA key too small for a premaster");
     tlshs_push_secret(L, pms, 48);

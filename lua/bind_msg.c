@@ -188,7 +188,7 @@ static int l_parse_handshake(lua_State *L)
 {
     size_t len, used = 0;
     const uint8_t *p = (const uint8_t *)luaL_checklstring(L, 1, &len);
-    lua_Integer pos = luaL_optinteger(L, 2, 1);
+    lua_Integer pos = tlshs_opt_int(L, 2, 1, 1, (lua_Integer)len + 1);
     int kx = THS_MSG_KX_NONE, anon = 0, rc;
     lua_sink sink;
     ths_error err;
@@ -202,7 +202,6 @@ static int l_parse_handshake(lua_State *L)
         anon = lua_toboolean(L, -1) || (kxs && (strcmp(kxs, "dh_anon") == 0 || strcmp(kxs, "ecdh_anon") == 0));
         lua_pop(L, 2);
     }
-    luaL_argcheck(L, pos >= 1 && (size_t)(pos - 1) <= len, 2, "position out of range");
     p += pos - 1;
     len -= (size_t)(pos - 1);
     lua_settop(L, 3);

@@ -19,9 +19,10 @@ static uint32_t check_named(lua_State *L, int idx, const char *field, int id, ui
         return v;
     }
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Number n = lua_tonumber(L, idx);
-        if (n < 0 || n > (lua_Number)max || n != (lua_Number)(uint32_t)n)
-            luaL_error(L, "tlshs: %s: %f does not fit", field, (double)n);
+        int ok;
+        lua_Integer n = tlshs_to_int(L, idx, 0, (lua_Integer)max, &ok);
+        if (!ok)   /* NaN, ±inf, fractions and out-of-range values */
+            luaL_error(L, "tlshs: %s: %f does not fit", field, (double)lua_tonumber(L, idx));
         return (uint32_t)n;
     }
     luaL_error(L, "tlshs: %s: expected a name or a number, got %s", field, luaL_typename(L, idx));
@@ -33,11 +34,10 @@ static int l_parse_record(lua_State *L)
 {
     size_t len, used = 0;
     const uint8_t *p = (const uint8_t *)luaL_checklstring(L, 1, &len);
-    lua_Integer pos = luaL_optinteger(L, 2, 1);
+    lua_Integer pos = tlshs_opt_int(L, 2, 1, 1, (lua_Integer)len + 1);
     ths_record rec;
     ths_error err;
     int rc;
-    luaL_argcheck(L, pos >= 1 && (size_t)(pos - 1) <= len, 2, "position out of range");
     rc = ths_record_parse(p + pos - 1, len - (size_t)(pos - 1), &rec, &used, &err);
     if (rc != 0)
         return tlshs_push_fail(L, rc, &err);
@@ -107,10 +107,8 @@ static int l_parse_ccs(lua_State *L)
 /* tlshs.build_change_cipher_spec([value]) → one byte (1 unless told) */
 static int l_build_ccs(lua_State *L)
 {
-    lua_Integer v = luaL_optinteger(L, 1, 1);
-    char c;
-    luaL_argcheck(L, v >= 0 && v <= 255, 1, "value out of range");
-    c = (char)v;
+    lua_Integer v = tlshs_opt_int(L, 1, 1, 0, 255);
+    char c = (char)v;
     lua_pushlstring(L, &c, 1);
     return 1;
 }
@@ -159,18 +157,26 @@ static int l_build_alert(lua_State *L)
 
 /* ---- reassembler -------------------------------------------------------- */
 
+/* The userdata: the reassembler and whether __gc already freed it (a freed
+ * ths_reasm is all zeros, like a new one with max_message_size 0). */
+typedef struct {
+    ths_reasm r;
+    int closed;
+} lreasm;
+
 static ths_reasm *check_reasm(lua_State *L)
 {
-    return (ths_reasm *)luaL_checkudata(L, 1, REASM_CLASS);
+    lreasm *lr = (lreasm *)luaL_checkudata(L, 1, REASM_CLASS);
+    if (lr->closed)
+        tlshs_closed(L, REASM_CLASS);
+    return &lr->r;
 }
 
 /* tlshs.reassembler([max_message_size]) */
 static int l_reassembler(lua_State *L)
 {
-    lua_Integer max = luaL_optinteger(L, 1, THS_REASM_DEFAULT_MAX);
-    ths_reasm *r;
-    luaL_argcheck(L, max >= 0 && max <= 0xFFFFFF, 1, "max_message_size out of range");
-    r = (ths_reasm *)tlshs_new_object(L, sizeof *r, REASM_CLASS);
+    lua_Integer max = tlshs_opt_int(L, 1, THS_REASM_DEFAULT_MAX, 0, 0xFFFFFF);
+    ths_reasm *r = &((lreasm *)tlshs_new_object(L, sizeof(lreasm), REASM_CLASS))->r;
     ths_reasm_init(r, (size_t)max);
     if (max == 0)
         r->max_body = 0;
@@ -213,9 +219,9 @@ static int l_reasm_pending(lua_State *L)
 
 static int l_reasm_gc(lua_State *L)
 {
-    ths_reasm *r = (ths_reasm *)lua_touserdata(L, 1);
-    if (r)
-        ths_reasm_free(r);
+    lreasm *lr = (lreasm *)luaL_checkudata(L, 1, REASM_CLASS);
+    ths_reasm_free(&lr->r);
+    lr->closed = 1;
     return 0;
 }
 

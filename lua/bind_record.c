@@ -69,7 +69,7 @@ static ths_rec_state *check_rec(lua_State *L)
 {
     lrec *r = (lrec *)luaL_checkudata(L, 1, REC_MT);
     if (!r->st)
-        luaL_error(L, "record_protection: state already freed");
+        tlshs_closed(L, REC_MT);
     return r->st;
 }
 
@@ -86,18 +86,20 @@ static const uint8_t *opt_bytes_field(lua_State *L, int t, const char *name, siz
     return tlshs_check_bytes(L, lua_gettop(L), len);
 }
 
+/* Left on the stack like opt_bytes_field: an __index metamethod may return
+ * a string nothing else references. */
 static const char *opt_string_field(lua_State *L, int t, const char *name)
 {
+    size_t n;
     const char *s;
     lua_getfield(L, t, name);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
+    if (lua_isnil(L, -1))
         return NULL;
-    }
     if (lua_type(L, -1) != LUA_TSTRING)
         luaL_error(L, "record_protection: %s must be a string", name);
-    s = lua_tostring(L, -1);
-    lua_pop(L, 1); /* still referenced by the table */
+    s = lua_tolstring(L, -1, &n);
+    if (strlen(s) != n)
+        luaL_error(L, "record_protection: %s contains a NUL byte", name);
     return s;
 }
 
@@ -116,10 +118,9 @@ static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Inte
     lua_Integer v = dflt;
     lua_getfield(L, t, name);
     if (!lua_isnil(L, -1)) {
-        if (lua_type(L, -1) != LUA_TNUMBER)
-            luaL_error(L, "%s must be an integer", name);
-        v = lua_tointeger(L, -1);
-        if ((lua_Number)v != lua_tonumber(L, -1) || v < lo || v > hi)
+        int ok;
+        v = tlshs_to_int(L, lua_gettop(L), lo, hi, &ok);
+        if (!ok)
             luaL_error(L, "%s must be an integer in %d..%d", name, (int)lo, (int)hi);
     }
     lua_pop(L, 1);
@@ -139,6 +140,7 @@ static int l_record_protection(lua_State *L)
     ths_error err = {0, ""};
 
     luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 1);
     cname = opt_string_field(L, 1, "cipher");
     if (!cname)
         return luaL_error(L, "record_protection: cipher is required");
@@ -179,7 +181,7 @@ static int rec_gc(lua_State *L)
 static int rec_seal(lua_State *L)
 {
     ths_rec_state *st = check_rec(L);
-    lua_Integer type = luaL_checkinteger(L, 2);
+    lua_Integer type = tlshs_check_int(L, 2, 0, 255);
     size_t plain_len, size, out_len = 0;
     const uint8_t *plain = tlshs_check_bytes(L, 3, &plain_len);
     ths_rec_seal_opts opts = {-1, 0, 0, NULL};
@@ -188,7 +190,6 @@ static int rec_seal(lua_State *L)
     ths_error err = {0, ""};
     int rc;
 
-    luaL_argcheck(L, type >= 0 && type <= 255, 2, "content type must be 0..255");
     luaL_argcheck(L, plain_len <= THS_REC_MAX_PLAIN, 3, "plaintext longer than 2^14 bytes");
     if (!lua_isnoneornil(L, 4)) {
         luaL_checktype(L, 4, LUA_TTABLE);
@@ -227,14 +228,13 @@ static int rec_seal(lua_State *L)
 static int rec_open(lua_State *L)
 {
     ths_rec_state *st = check_rec(L);
-    lua_Integer type = luaL_checkinteger(L, 2);
+    lua_Integer type = tlshs_check_int(L, 2, 0, 255);
     size_t frag_len, out_len = 0;
     const uint8_t *frag = (const uint8_t *)luaL_checklstring(L, 3, &frag_len);
     uint8_t *out;
     ths_error err = {0, ""};
     int rc;
 
-    luaL_argcheck(L, type >= 0 && type <= 255, 2, "content type must be 0..255");
     out = scratch(L, frag_len ? frag_len : 1);
     rc = ths_rec_open(st, (uint8_t)type, frag, frag_len, out, &out_len, &err);
     if (rc != THS_OK)
@@ -320,8 +320,7 @@ static int rec_version(lua_State *L)
 static int rec_set_version(lua_State *L)
 {
     ths_rec_state *st = check_rec(L);
-    lua_Integer v = luaL_checkinteger(L, 2);
-    luaL_argcheck(L, v >= 0 && v <= 0xffff, 2, "version must be 0..0xffff");
+    lua_Integer v = tlshs_check_int(L, 2, 0, 0xffff);
     st->version = (uint16_t)v;
     return 0;
 }
@@ -331,7 +330,7 @@ static int rec_set_version(lua_State *L)
  * Test-only: runs the record layer's AEAD functions on a 12-byte nonce. */
 static int l_aead(lua_State *L)
 {
-    const char *cname = luaL_checkstring(L, 1);
+    const char *cname = tlshs_check_name(L, 1);
     size_t key_len, nonce_len, aad_len, len, tag_len = 0;
     const uint8_t *key = tlshs_check_bytes(L, 2, &key_len);
     const uint8_t *nonce = (const uint8_t *)luaL_checklstring(L, 3, &nonce_len);

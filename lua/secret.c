@@ -41,6 +41,8 @@ void tlshs_push_secret(lua_State *L, const uint8_t *p, size_t len)
 const uint8_t *tlshs_check_bytes(lua_State *L, int idx, size_t *len)
 {
     secret *s = (secret *)luaL_testudata(L, idx, SECRET_MT);
+    if (s && !s->bytes)
+        tlshs_closed(L, SECRET_MT);   /* a wiped secret is not an empty key */
     if (s) {
         *len = s->len;
         return s->bytes ? s->bytes : (const uint8_t *)"";
@@ -63,9 +65,17 @@ static int l_secret(lua_State *L)
 }
 
 /* secret:bytes() → the bytes as a Lua string (for key logs and scripts). */
-static int secret_bytes(lua_State *L)
+static secret *check_open(lua_State *L)
 {
     secret *s = (secret *)luaL_checkudata(L, 1, SECRET_MT);
+    if (!s->bytes)
+        tlshs_closed(L, SECRET_MT);
+    return s;
+}
+
+static int secret_bytes(lua_State *L)
+{
+    secret *s = check_open(L);
     lua_pushlstring(L, (const char *)s->bytes, s->len);
     return 1;
 }
@@ -73,10 +83,10 @@ static int secret_bytes(lua_State *L)
 /* secret:sub(i [, j]) → a new secret, with string.sub's index rules. */
 static int secret_sub(lua_State *L)
 {
-    secret *s = (secret *)luaL_checkudata(L, 1, SECRET_MT);
+    secret *s = check_open(L);
     lua_Integer n = (lua_Integer)s->len;
-    lua_Integer i = luaL_checkinteger(L, 2);
-    lua_Integer j = luaL_optinteger(L, 3, -1);
+    lua_Integer i = tlshs_check_int(L, 2, -((lua_Integer)1 << 53), (lua_Integer)1 << 53);
+    lua_Integer j = tlshs_opt_int(L, 3, -1, -((lua_Integer)1 << 53), (lua_Integer)1 << 53);
     if (i < 0) i = n + i + 1 > 0 ? n + i + 1 : 1;
     if (i == 0) i = 1;
     if (j < 0) j = n + j + 1;

@@ -79,9 +79,8 @@ static int l_set_random(lua_State *L)
 /* tlshs.random(n) → n random bytes from this state's generator. */
 static int l_random(lua_State *L)
 {
-    lua_Integer n = luaL_checkinteger(L, 1);
+    lua_Integer n = tlshs_check_int(L, 1, 0, 1 << 20);
     luaL_Buffer b;
-    luaL_argcheck(L, n >= 0 && n <= (1 << 20), 1, "length out of range");
     luaL_buffinit(L, &b);
     while (n > 0) {
         size_t k = (size_t)n < LUAL_BUFFERSIZE ? (size_t)n : LUAL_BUFFERSIZE;

@@ -35,6 +35,7 @@ external_dependencies = {
    -- search (so `header = "gmp.h"` fails there although the compiler finds it).
    -- Elsewhere pass GMP_DIR or GMP_INCDIR if gmp.h is not in a default path.
    GMP = { library = "gmp" },
+   PSL = { header = "libpsl.h", library = "psl" },   -- Debian: libpsl-dev
 }
 
 build = {
@@ -101,7 +102,7 @@ build = {
             "$(TOMCRYPT_INCDIR)", "$(SODIUM_INCDIR)", "$(GMP_INCDIR)",
          },
          libdirs = { "$(TOMCRYPT_LIBDIR)", "$(SODIUM_LIBDIR)", "$(GMP_LIBDIR)" },
-         libraries = { "tomcrypt", "gmp", "sodium", "pthread" },
+         libraries = { "tomcrypt", "gmp", "sodium", "psl", "pthread" },
       },
       ["tlshs.client"] = "lua/tlshs/client.lua",
       ["tlshs.credentials"] = "lua/tlshs/credentials.lua",

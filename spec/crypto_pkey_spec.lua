@@ -304,3 +304,93 @@ describe("RSA PKCS#1 v1.5 encryption", function()
     assert.equal(48, k:rsa_decrypt_premaster(string.rep("\0", 128), 0x0303):len())
   end)
 end)
+
+-- Peer RSA keys under 1024 bits are refused with insufficient_security
+-- (issue 13: 512 was accepted): in certificates (verify_chain, cert:public_key),
+-- imported SPKI (load_public_key) and in the client and server flows, unless
+-- a probe lowers the floor (min_rsa_bits; 0 = none).
+describe("the RSA key floor", function()
+  local certs_ = require "spec.support.certs"
+  local peers = require "spec.support.peers"
+  local probe = require "tlshs.probe"
+  local c = certs_.get()
+  local weak = c.dir .. "/weak512"
+
+  local function sh(cmd)
+    local ok = os.execute(cmd .. " >/dev/null 2>&1")
+    assert(ok == true or ok == 0, cmd)
+  end
+  local function read(path)
+    local f = assert(io.open(path, "rb"))
+    local d = f:read("*a")
+    f:close()
+    return d
+  end
+
+  setup(function()
+    local ext = weak .. ".ext"
+    local f = assert(io.open(ext, "w"))
+    f:write("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n",
+      "extendedKeyUsage=serverAuth,clientAuth\n")
+    f:close()
+    sh(string.format("openssl genrsa -out %s.key 512 && openssl req -new -key %s.key -out %s.csr -subj /CN=localhost"
+      .. " && openssl x509 -req -in %s.csr -CA %s/ca.pem -CAkey %s/ca.key -CAcreateserial -days 30 -out %s.pem -extfile %s",
+      weak, weak, weak, weak, c.dir, c.dir, weak, ext))
+  end)
+
+  it("refuses a 512-bit certificate key in verify_chain, cert:public_key and load_public_key", function()
+    local cert = assert(tlshs.load_certificate(read(weak .. ".pem")))
+    local anchor = assert(tlshs.load_certificate(read(c.ca)))
+    local ok, alert, detail = tlshs.verify_chain({ cert }, { anchor }, { host = "localhost" })
+    assert.is_nil(ok)
+    assert.equal("insufficient_security", alert)
+    assert.matches("RSA key of 512 bits is below the floor of 1024 bits", detail, 1, true)
+    assert.is_true((tlshs.verify_chain({ cert }, { anchor }, { host = "localhost", min_rsa_bits = 512 })))
+    assert.is_true((tlshs.verify_chain({ cert }, { anchor }, { host = "localhost", min_rsa_bits = 0 })))
+    local _, a2 = tlshs.verify_chain({ cert }, { anchor }, { min_rsa_bits = 513 })
+    assert.equal("insufficient_security", a2)
+
+    local key, kalert = cert:public_key()
+    assert.is_nil(key)
+    assert.equal("insufficient_security", kalert)
+    key = assert(cert:public_key(512))
+    assert.equal(512, key:bits())
+    assert.truthy(cert:public_key(0))
+    local pk, palert = tlshs.load_public_key(key:spki())
+    assert.is_nil(pk)
+    assert.equal("insufficient_security", palert)
+    assert.truthy(tlshs.load_public_key(key:spki(), 512))
+    -- 1024 bits and more pass the default floor
+    assert.truthy(tlshs.load_public_key(assert(tlshs.load_private_key(fx.pem.rsa1024)):spki()))
+  end)
+
+  it("makes our client refuse a server with a 512-bit key, unless min_rsa_bits lowers the floor", function()
+    local peer = peers.start { "openssl", "s_server", "-accept", "127.0.0.1:{port}", "-cert", weak .. ".pem",
+      "-key", weak .. ".key", "-www", "-tls1_2", "-cipher", "ALL:@SECLEVEL=0" }
+    local function run(opts)
+      local t = assert(probe.connect { host = "127.0.0.1", port = peer.port, timeout = 5 })
+      opts.ciphers = { "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" }
+      local conn = tlshs.client.wrap(t, opts)
+      local ok, err, detail = conn:handshake()
+      if t.really_close then t:really_close() end
+      return ok, err, detail
+    end
+    local ok, err, detail = run { servername = "localhost", cafile = c.ca }
+    assert.is_nil(ok)
+    assert.equal("insufficient_security", err, detail)
+    ok, err = run { servername = "localhost", insecure = true }
+    assert.is_nil(ok)
+    assert.equal("insufficient_security", err)
+    ok, err, detail = run { servername = "localhost", cafile = c.ca, min_rsa_bits = 512 }
+    peers.stop(peer)
+    assert.is_true(ok, tostring(err) .. " " .. tostring(detail))
+  end)
+
+  it("makes our server refuse a client certificate with a 512-bit key", function()
+    local converse = require "spec.support.converse"
+    local _, _, _, sres = converse({ cafile = c.ca, cert = weak .. ".pem", key = weak .. ".key" },
+      { cert = c.rsa_cert, key = c.rsa_key, verify_client = "require", cafile = c.ca })
+    assert.is_nil(sres[1])
+    assert.equal("insufficient_security", sres[2], tostring(sres[3]))
+  end)
+end)

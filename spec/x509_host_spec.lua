@@ -58,6 +58,32 @@ local TABLE = {
   { { "dns:other.example" }, "example.com", "example.com", false },
   { { "ip:\127\0\0\1" }, "example.com", "example.com", false },
   { nil, "127.0.0.1", "127.0.0.1", false },
+  -- IP-shaped names never match DNS entries or the CN (issue 13): a trailing
+  -- dot makes "127.0.0.1." that IP address, not a DNS name
+  { { "dns:127.0.0.1" }, nil, "127.0.0.1.", false },
+  { { "dns:*.0.0.1" }, nil, "127.0.0.1.", false },
+  { { "dns:*.0.0.1" }, nil, "127.0.0.1", false },
+  { { "ip:\127\0\0\1" }, nil, "127.0.0.1.", true },
+  { nil, "127.0.0.1", "127.0.0.1.", false },
+  { nil, "*.0.0.1", "127.0.0.1.", false },
+  -- ... and names that end in a number (WHATWG URL) are not DNS names either
+  { { "dns:1.2.3" }, nil, "1.2.3", false },
+  { { "dns:*.2.3" }, nil, "1.2.3", false },
+  { { "dns:1.2.3.4.5" }, nil, "1.2.3.4.5.", false },
+  { { "dns:foo.0x7f" }, nil, "foo.0x7f", false },
+  { { "dns:example.123" }, nil, "example.123", false },
+  { { "dns:123.example" }, nil, "123.example", true },
+  { { "dns:0x7f.example" }, nil, "0x7f.example", true },
+  -- wildcards that cover an ICANN public suffix (libpsl) match nothing
+  { { "dns:*.co.uk" }, nil, "evil.co.uk", false },
+  { { "dns:*.CO.UK" }, nil, "evil.co.uk", false },
+  { { "dns:*.co.uk." }, nil, "evil.co.uk", false },
+  { { "dns:*.com.au" }, nil, "evil.com.au", false },
+  { { "dns:*.foo.kawasaki.jp" }, nil, "x.foo.kawasaki.jp", false },  -- "*.kawasaki.jp" rule
+  { nil, "*.co.uk", "evil.co.uk", false },
+  { { "dns:*.example.co.uk" }, nil, "www.example.co.uk", true },
+  { { "dns:*.city.kawasaki.jp" }, nil, "www.city.kawasaki.jp", true },  -- "!city.kawasaki.jp"
+  { { "dns:*.github.io" }, nil, "foo.github.io", true },  -- private section: one owner
   -- NUL bytes never match
   { { "dns:example.com\0.evil.com" }, nil, "example.com", false },
   { { "dns:example.com" }, nil, "example.com\0.evil.com", false },

@@ -132,6 +132,9 @@ int ths_kx_init(ths_kx *kx, ths_kx_group group, const uint8_t *p, size_t plen, c
 int ths_kx_agree(const ths_kx *kx, const uint8_t *peer, size_t peerlen, uint8_t *out, size_t *outlen,
                  ths_error *err);
 void ths_kx_free(ths_kx *kx);
+/* How many safe-prime tests of a server-chosen p this process has run
+ * (each verdict is cached per prime; core/src/dh.c).  For specs. */
+unsigned long ths_dh_prime_test_count(void);
 
 /* ---- libtomcrypt glue ---------------------------------------------------- */
 

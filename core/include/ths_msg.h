@@ -147,7 +147,10 @@ void ths_record_build(ths_writer *w, uint8_t content_type, uint16_t version,
 
 /* ---- handshake reassembler (RFC 5246 §6.2.1: messages may span records) -- */
 
-#define THS_REASM_DEFAULT_MAX 65536
+/* The largest legal ClientHello body: 2 + 32 + 1+32 + 2+65534 (cipher
+ * suites) + 1+255 + 2+65535 (extensions) = 131,396 bytes, OpenSSL's
+ * CLIENT_HELLO_MAX_LENGTH; core/src/reassembler.c. */
+#define THS_REASM_DEFAULT_MAX 131396
 
 typedef struct {
     uint8_t *buf;

@@ -76,6 +76,14 @@ const char *ths_sig_name(uint16_t scheme);
 int ths_pkey_supports(const ths_pkey *key, uint16_t scheme);
 /* Key size in bits (RSA modulus; 256 / 384 for EC; 256 for Ed25519). */
 int ths_pkey_bits(const ths_pkey *key);
+
+/* The smallest RSA modulus accepted from a peer (certificates, imported
+ * public keys) unless a caller lowers it for probing: 1024 bits, OpenSSL's
+ * security level 1 floor (RSA-512 is factored in hours: CVE-2015-0204 FREAK). */
+#define THS_MIN_RSA_BITS 1024
+/* 0, or insufficient_security when key is RSA with fewer than min_bits bits
+ * (min_bits 0 → THS_MIN_RSA_BITS).  `what` names the key in the detail. */
+int ths_pkey_check_rsa_floor(const ths_pkey *key, int min_bits, const char *what, ths_error *err);
 /* DER SubjectPublicKeyInfo of the public part; out == NULL → size only. */
 int ths_pkey_spki(const ths_pkey *key, uint8_t *out, size_t *outlen);
 /* A public-only copy of key (pub must be freed with ths_pkey_free). */

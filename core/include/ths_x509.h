@@ -185,6 +185,7 @@ typedef struct {
     int purpose;                 /* THS_X509_PURPOSE_* */
     unsigned key_usage;          /* THS_KU_* the leaf must allow when it has keyUsage; 0 = none */
     int max_depth;               /* certificates in the path; 0 = THS_X509_MAX_DEPTH */
+    int min_rsa_bits;            /* RSA keys of the path; 0 = THS_MIN_RSA_BITS (ths_pkey.h) */
 } ths_x509_verify_opts;
 
 /*

@@ -9,6 +9,7 @@
  * exponent.  GMP frees through the wiping allocator (pkey_init.c). */
 #include "pkey_int.h"
 #include <gmp.h>
+#include <pthread.h>
 #include <string.h>
 
 static const char FFDHE2048_P[] =
@@ -89,6 +90,104 @@ static int in_range(const mpz_t v, const mpz_t p)
     return ok;
 }
 
+/* ---- is a server's p a safe prime? --------------------------------------
+ * A client must not trust a server-chosen group blindly: a composite p, or a
+ * prime whose p - 1 has small factors, gives small subgroups in which the
+ * shared secret (and a reused exponent) leaks (RFC 7919 §1, §5.1; Raccoon
+ * and "Measuring small subgroup attacks", NDSS 2017).  p and q = (p - 1)/2
+ * must both be prime.  GMP 6.2's mpz_probab_prime_p runs trial division,
+ * Baillie-PSW, then reps - 24 Miller-Rabin rounds: 40 gives BPSW (no known
+ * pseudoprime) plus 16 rounds, an error below 2^-32 even against a chosen
+ * composite on top of BPSW.  A test costs tens of milliseconds for 2048
+ * bits, so verdicts are cached per prime: the RFC 7919 primes are known safe
+ * and a server's repeated prime is tested once per process. */
+#define PRIME_REPS 40
+#define PRIME_CACHE 8
+
+typedef struct {
+    size_t len;              /* 0: empty slot */
+    int safe;
+    uint8_t p[THS_KX_MAX_P];
+} prime_verdict;
+
+static prime_verdict prime_cache[PRIME_CACHE];
+static unsigned prime_next;
+static pthread_mutex_t prime_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const RFC7919_P[] = {FFDHE2048_P, FFDHE3072_P, FFDHE4096_P};
+
+/* The hex of an embedded prime equals the big-endian bytes p? */
+static int equals_hex(const char *hex, const uint8_t *p, size_t plen)
+{
+    size_t i;
+    if (strlen(hex) != 2 * plen)
+        return 0;
+    for (i = 0; i < plen; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        if ((uint8_t)v != p[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int cache_find(const uint8_t *p, size_t plen, int *safe)
+{
+    unsigned i;
+    for (i = 0; i < PRIME_CACHE; i++)
+        if (prime_cache[i].len == plen && memcmp(prime_cache[i].p, p, plen) == 0) {
+            *safe = prime_cache[i].safe;
+            return 1;
+        }
+    return 0;
+}
+
+static unsigned long prime_tests;   /* primality tests run (specs watch the cache) */
+
+unsigned long ths_dh_prime_test_count(void)
+{
+    unsigned long n;
+    pthread_mutex_lock(&prime_lock);
+    n = prime_tests;
+    pthread_mutex_unlock(&prime_lock);
+    return n;
+}
+
+/* 1 when p (big-endian, no leading zero, plen <= THS_KX_MAX_P) is a safe prime. */
+static int safe_prime(const uint8_t *p, size_t plen)
+{
+    int safe, cached;
+    size_t i;
+    mpz_t P, Q;
+    for (i = 0; i < sizeof RFC7919_P / sizeof RFC7919_P[0]; i++)
+        if (equals_hex(RFC7919_P[i], p, plen))
+            return 1;
+    pthread_mutex_lock(&prime_lock);
+    if (cache_find(p, plen, &safe)) {
+        pthread_mutex_unlock(&prime_lock);
+        return safe;
+    }
+    pthread_mutex_unlock(&prime_lock);
+    /* tested outside the lock: two threads may test the same prime once each */
+    mpz_inits(P, Q, NULL);
+    to_mpz(P, p, plen);
+    mpz_sub_ui(Q, P, 1);
+    mpz_fdiv_q_2exp(Q, Q, 1);
+    /* q first: trial division rejects most non-safe p there cheaply */
+    safe = mpz_probab_prime_p(Q, PRIME_REPS) != 0 && mpz_probab_prime_p(P, PRIME_REPS) != 0;
+    mpz_clears(P, Q, NULL);
+    pthread_mutex_lock(&prime_lock);
+    prime_tests++;
+    if (!cache_find(p, plen, &cached)) {
+        prime_verdict *v = &prime_cache[prime_next++ % PRIME_CACHE];
+        memcpy(v->p, p, plen);
+        v->len = plen;
+        v->safe = safe;
+    }
+    pthread_mutex_unlock(&prime_lock);
+    return safe;
+}
+
 int ths_dh_init(ths_kx *kx, const uint8_t *p, size_t plen, const uint8_t *g, size_t glen, const uint8_t *priv,
                 size_t privlen, ths_rng *rng, ths_error *err)
 {
@@ -125,6 +224,12 @@ int ths_dh_init(ths_kx *kx, const uint8_t *p, size_t plen, const uint8_t *g, siz
             return ths_fail(err, THS_ALERT_ILLEGAL_PARAMETER, "dh: p is even");
         if (glen > plen)
             return ths_fail(err, THS_ALERT_ILLEGAL_PARAMETER, "dh: g is not below p - 1");
+        /* illegal_parameter, not insufficient_security: a composite or
+         * non-safe p is a malformed field (RFC 5246 §7.2.2 "out of range"),
+         * like an even p above; insufficient_security stays for well-formed
+         * groups that are too small (RFC 7919 §4 and the 1024-bit floor). */
+        if (!safe_prime(p, plen))
+            return ths_fail(err, THS_ALERT_ILLEGAL_PARAMETER, "dh: p is not a safe prime (p and (p - 1)/2 prime)");
         memcpy(kx->p, p, plen);
         memcpy(kx->g, g, glen);
         kx->plen = plen;

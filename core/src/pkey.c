@@ -248,6 +248,17 @@ int ths_pkey_bits(const ths_pkey *key)
     }
 }
 
+int ths_pkey_check_rsa_floor(const ths_pkey *key, int min_bits, const char *what, ths_error *err)
+{
+    int bits = ths_pkey_bits(key);
+    if (min_bits <= 0)
+        min_bits = THS_MIN_RSA_BITS;
+    if (key->type == THS_PKEY_RSA && bits < min_bits)
+        return ths_fail(err, THS_ALERT_INSUFFICIENT_SECURITY, "%s: RSA key of %d bits is below the floor of %d bits",
+                        what, bits, min_bits);
+    return 0;
+}
+
 /* Every path wipes: GMP limbs through the wiping allocator (pkey_init.c),
  * Ed25519 bytes and the struct itself with ths_wipe. */
 void ths_pkey_free(ths_pkey *key)

@@ -6,7 +6,10 @@
  * A message whose header announces more than max_body bytes is refused with
  * illegal_parameter as soon as its header is complete (as OpenSSL does for
  * "excessive message size"), so a peer cannot make us buffer 16 MiB.  The
- * default, 64 KiB, is Go's maxHandshake: far above any real certificate chain.
+ * default, 131,396 bytes, is the largest legal ClientHello (2^16-1 bytes of
+ * extensions plus 2^16-2 of cipher suites; OpenSSL's CLIENT_HELLO_MAX_LENGTH):
+ * Go's 64 KiB refuses legal hellos, and the bound is still far below what a
+ * 24-bit length could make us buffer.
  */
 #include "ths_msg.h"
 #include <stdlib.h>

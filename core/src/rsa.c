@@ -1,14 +1,17 @@
 /* RSAES-PKCS1-v1_5 (RFC 8017 §7.2) for the TLS RSA key exchange.
  *
- * Decryption does the raw private operation with rsa_exptmod (blinded with
- * libsodium randomness in ths_rsa_private_op; fault-checked by
- * LTC_RSA_CRT_HARDENING) and checks the
+ * Decryption does the raw private operation in ths_rsa_private_op: the base
+ * blinded with libsodium randomness, then CRT with GMP's mpz_powm_sec on the
+ * secret dP and dQ (libtomcrypt's rsa_exptmod runs mpz_powm, whose timing
+ * and memory accesses depend on the exponent bits), fault-checked against
+ * the public exponent like LTC_RSA_CRT_HARDENING; then it checks the
  * padding itself in constant time, like BearSSL rsa_pkcs1_v15_unpad /
  * rsa_ssl_decrypt: libtomcrypt's rsa_decrypt_key_ex branches on the padding.
  * The premaster variant is the RFC 5246 §7.4.7.1 countermeasure (Bleichenbacher,
  * and the Klima-Pokorny-Rosa version check). */
 #include "pkey_int.h"
 #include "ct.h"
+#include <gmp.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -60,6 +63,46 @@ int ths_rsa_public_raw(const ths_pkey *key, const uint8_t *block, size_t n, uint
     return 0;
 }
 
+/* m = c^d mod n by CRT (RFC 8017 §5.1.2 step 2.b) with mpz_powm_sec, GMP's
+ * side-channel-silent exponentiation (same time and memory access pattern
+ * for every exponent of a given size), for the two secret exponents dP, dQ.
+ * The rest (reductions, the recombination with qInv) sees only the blinded
+ * base.  Under gmp_desc libtomcrypt's rsa_key holds mpz_t pointers. Then
+ * the fault check (Boneh-DeMillo-Lipton): m^e must give c back, else a
+ * faulty CRT half would leak a factor of n.  in and out are k bytes. */
+static int rsa_crt_sec(const rsa_key *rk, const uint8_t *in, uint8_t *out, size_t k)
+{
+    mpz_ptr N = (mpz_ptr)rk->N, e = (mpz_ptr)rk->e, p = (mpz_ptr)rk->p, q = (mpz_ptr)rk->q;
+    mpz_ptr dP = (mpz_ptr)rk->dP, dQ = (mpz_ptr)rk->dQ, qP = (mpz_ptr)rk->qP;
+    mpz_t c, m1, m2, h;
+    size_t need, cnt = 0;
+    int rc = -1;
+    if (!N || !e || !p || !q || !dP || !dQ || !qP || mpz_sgn(dP) <= 0 || mpz_sgn(dQ) <= 0 || !mpz_odd_p(p) ||
+        !mpz_odd_p(q))
+        return -1;
+    mpz_inits(c, m1, m2, h, NULL);
+    mpz_import(c, k, 1, 1, 1, 0, in);
+    mpz_mod(m1, c, p);
+    mpz_powm_sec(m1, m1, dP, p);            /* m1 = c^dP mod p */
+    mpz_mod(m2, c, q);
+    mpz_powm_sec(m2, m2, dQ, q);            /* m2 = c^dQ mod q */
+    mpz_sub(h, m1, m2);
+    mpz_mul(h, h, qP);
+    mpz_mod(h, h, p);                       /* h = qInv (m1 - m2) mod p */
+    mpz_mul(h, h, q);
+    mpz_add(m1, m2, h);                     /* m = m2 + q h */
+    mpz_powm(h, m1, e, N);                  /* public: the fault check */
+    if (mpz_cmp(h, c) == 0 && mpz_cmp(m1, N) < 0) {
+        need = (mpz_sizeinbase(m1, 2) + 7) / 8;
+        memset(out, 0, k);
+        if (mpz_sgn(m1) != 0 && need <= k)
+            mpz_export(out + (k - need), &cnt, 1, 1, 1, 0, m1);
+        rc = need <= k ? 0 : -1;
+    }
+    mpz_clears(c, m1, m2, h, NULL);   /* GMP frees through the wiping allocator */
+    return rc;
+}
+
 /* RSADP/RSASP1 with our own blinding (Kocher; RFC 8017 §5.1.2 note):
  * libtomcrypt's LTC_RSA_BLINDING draws its factor with ltc_mp.rand, which
  * with gmp_desc is mpz_random on GMP's fixed-seed default state, so the
@@ -70,7 +113,6 @@ int ths_rsa_private_op(const ths_pkey *key, const uint8_t *in, size_t inlen, uin
 {
     void *c = NULL, *r = NULL, *ri = NULL, *t = NULL;
     uint8_t buf[THS_SIG_MAX];
-    unsigned long ol = k;
     int rc = -1;
 
     if (key->type != THS_PKEY_RSA || !key->is_private || inlen != k || k > THS_SIG_MAX)
@@ -88,7 +130,7 @@ int ths_rsa_private_op(const ths_pkey *key, const uint8_t *in, size_t inlen, uin
         goto out;
     memset(buf, 0, k);
     mp_to_unsigned_bin(c, buf + (k - mp_unsigned_bin_size(c)));
-    if (rsa_exptmod(buf, k, out, &ol, PK_PRIVATE, (rsa_key *)&key->k.rsa) != CRYPT_OK || ol != k)
+    if (rsa_crt_sec(&key->k.rsa, buf, out, k))
         goto out;
     if (mp_read_unsigned_bin(t, out, k) || mp_mulmod(t, ri, key->k.rsa.N, t))
         goto out;

@@ -268,13 +268,27 @@ int ths_pkey_sign(const ths_pkey *key, uint16_t scheme, ths_rng *rng, const uint
         return 0;
     }
     if (schemes[i].kind == K_RSA_PSS) {
-        unsigned long ol = *siglen;
+        /* EMSA-PSS-ENCODE (RFC 8017 §9.1.1, salt = hash length, RFC 8446
+         * §4.2.3) by libtomcrypt, then our RSASP1 (blinded base, CRT with
+         * mpz_powm_sec): rsa_sign_hash_ex would run libtomcrypt's
+         * rsa_exptmod (mpz_powm on the secret exponent). */
+        uint8_t em[THS_SIG_MAX];
+        size_t k = rsa_bytes(key);
+        unsigned long eml = sizeof em;
         if (!ths_pkey_supports(key, scheme))
             return ths_fail(err, THS_ALERT_ILLEGAL_PARAMETER, "rsa_pss: key too small for %s", schemes[i].name);
-        if (rsa_sign_hash_ex(hash, hl, sig, &ol, LTC_PKCS_1_PSS, &ps, pidx, ths_hash_ltc_index(schemes[i].hash), hl,
-                             (rsa_key *)&key->k.rsa) != CRYPT_OK)
-            return ths_fail(err, THS_ERR_CRYPTO, "rsa_pss: signing failed");
-        *siglen = ol;
+        if (k > sizeof em || *siglen < k)
+            return ths_fail(err, THS_ERR_SPACE, "rsa_pss: signature buffer too small");
+        if (pkcs_1_pss_encode(hash, hl, hl, &ps, pidx, ths_hash_ltc_index(schemes[i].hash),
+                              (unsigned long)mp_count_bits(key->k.rsa.N), em, &eml) != CRYPT_OK || eml > k)
+            return ths_fail(err, THS_ERR_CRYPTO, "rsa_pss: encoding failed");
+        /* emLen = ceil((modBits - 1) / 8) may be k - 1: left-pad to k */
+        memmove(em + (k - eml), em, eml);
+        memset(em, 0, k - eml);
+        if (ths_rsa_private_op(key, em, k, sig, k))
+            return ths_fail(err, THS_ERR_CRYPTO, "rsa_pss: private operation failed");
+        ths_wipe(em, sizeof em);
+        *siglen = k;
         return 0;
     }
     {   /* ECDSA: DER output; the nonce comes from rng, so a seeded rng gives

@@ -22,6 +22,7 @@
  * validity, cA and keyUsage are (as `openssl verify -x509_strict` does).
  */
 #include "ths_x509.h"
+#include "ths_pkey.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +110,16 @@ static int check_path(vctx *v, size_t n, ths_error *err)
                                 "certificate %zu (%s): pathLenConstraint %ld exceeded (%ld intermediates below)", i,
                                 who(c, name, sizeof name), c->path_len, below);
         }
+    }
+    /* Weak keys anywhere in the path, the anchor's too (as OpenSSL's
+     * security levels: EE_KEY_TOO_SMALL / CA_KEY_TOO_SMALL). */
+    for (i = 0; i < n; i++) {
+        const ths_x509_cert *c = v->path[i];
+        int floor = o->min_rsa_bits > 0 ? o->min_rsa_bits : THS_MIN_RSA_BITS;
+        if (c->key_type == THS_X509_KEY_RSA && c->key_bits < floor)
+            return ths_fail(err, THS_ALERT_INSUFFICIENT_SECURITY,
+                            "certificate %zu (%s): RSA key of %d bits is below the floor of %d bits", i,
+                            who(c, name, sizeof name), c->key_bits, floor);
     }
     for (i = 0; i < n; i++) {
         const ths_x509_cert *c = v->path[i];

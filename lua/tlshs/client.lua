@@ -61,6 +61,7 @@ client.OPTIONS = options.schema("tlshs.client.wrap", {
   record_version = "number",
   client_random = "string",
   max_handshake_size = "number",
+  min_rsa_bits = "number",              -- peer RSA keys below this refused (default 1024; 0: none)
 })
 
 -- opts: see client.OPTIONS. Without servername there is no host-name check,
@@ -255,6 +256,7 @@ function Client:verify_server_certificate(chain)
   if not anchors then return nil, "internal_error", err end
   local ok, alert, reason = core.verify_chain(chain, anchors, {
     host = o.verify_host ~= false and o.servername or nil, time = o.time, purpose = "server",
+    min_rsa_bits = o.min_rsa_bits,
     key_usage = self.suite.kx == "rsa" and "key_encipherment" or "digital_signature",
   })
   if not ok then return nil, alert, reason end
@@ -274,7 +276,7 @@ function Client:receive_certificate()
   local ok
   ok, err, detail = self:verify_server_certificate(chain)
   if not ok then return nil, err, detail end
-  local key, kerr, kdetail = chain[1]:public_key()
+  local key, kerr, kdetail = chain[1]:public_key(self.opts.min_rsa_bits)
   if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
   self.server_key = key
   local want = self.suite.auth == "ecdsa" and { ec = true, ed25519 = true } or { rsa = true }

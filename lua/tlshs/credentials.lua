@@ -44,7 +44,7 @@ function credentials.load(cert, key)
     if not k then return nil, "key: " .. tostring(detail) end
     private = k
   end
-  local public, _, pdetail = chain[1]:public_key()
+  local public, _, pdetail = chain[1]:public_key(0)   -- our own key: no floor (0)
   if not public then return nil, "cert: " .. tostring(pdetail) end
   if public:spki() ~= private:spki() then
     return nil, "cert/key: the private key does not belong to the certificate"

@@ -187,8 +187,13 @@ function RecordLayer:read_event()
       return nil, "unexpected_message",
         string.format("record: content type %d inside a fragmented handshake message", ct)
     elseif ct == CT.change_cipher_spec then
+      -- RFC 5246 §7.1: the body is the single byte 1.  Anything else (empty,
+      -- another value, more bytes) is not a ChangeCipherSpec at all:
+      -- unexpected_message, as RFC 8446 §5 says and OpenSSL answers
+      -- (SSL_R_BAD_CHANGE_CIPHER_SPEC); spec/ccs_spec.lua.
       if data ~= "\1" then
-        return nil, "decode_error", "change_cipher_spec: body must be the single byte 1"
+        return nil, "unexpected_message", string.format("change_cipher_spec: body of %d byte(s) (%s), must be the single byte 1",
+          #data, (data:sub(1, 4):gsub(".", function(c) return string.format("%02x", c:byte()) end)))
       end
       return { kind = "change_cipher_spec" }
     elseif ct == CT.alert then

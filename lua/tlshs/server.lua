@@ -65,6 +65,7 @@ server.OPTIONS = options.schema("tlshs.server.wrap", {
   server_random = "string",
   record_version = "number",
   max_handshake_size = "number",
+  min_rsa_bits = "number",              -- peer RSA keys below this refused (default 1024; 0: none)
 })
 local SHARED_OPTIONS = server.OPTIONS:extend("tlshs.server.shared")
 
@@ -381,10 +382,10 @@ function Server:receive_client_certificate()
   if self.opts.cafile and self.opts.verify_client_chain ~= false then
     local anchors, aerr = credentials.anchors(self.opts.cafile)
     if not anchors then return nil, "internal_error", aerr end
-    local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature" })
+    local ok, alert, reason = core.verify_chain(chain, anchors, { time = self.opts.time, purpose = "client", key_usage = "digital_signature", min_rsa_bits = self.opts.min_rsa_bits })
     if not ok then return nil, alert, reason end
   end
-  local key, kerr, kdetail = chain[1]:public_key()
+  local key, kerr, kdetail = chain[1]:public_key(self.opts.min_rsa_bits)
   if not key then return nil, kerr, "certificate_list[1]: " .. tostring(kdetail) end
   self.peer_certificates = chain
   self.client_key = key
