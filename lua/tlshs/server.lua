@@ -239,8 +239,9 @@ function Server:find_session(ch)
     session, reason = self.shared.tickets:open(ticket_ext.ticket, now)
   end
   if not session and #ch.session_id > 0 and self.opts.session_ids ~= false then
-    session = self.shared.session_cache:get(ch.session_id, now)
-    if not session and not reason then reason = "unknown or expired session ID" end
+    local why
+    session, why = self.shared.session_cache:get(ch.session_id, now)
+    if not session and not reason then reason = why end
   end
   if session then reason = self:session_refusal(session, ch) end
   if reason then

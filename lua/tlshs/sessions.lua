@@ -66,13 +66,14 @@ function Cache:remove(id)
 end
 
 -- The session cached under id and still fresh at now (it becomes the most
--- recently used), or nil; an expired one is dropped.
+-- recently used), or nil, "unknown session ID" | "expired" (an expired
+-- entry is dropped).
 function Cache:get(id, now)
   local node = self.nodes[id]
-  if not node then return nil end
+  if not node then return nil, "unknown session ID" end
   if now and not sessions.fresh(node.session, now) then
     self:remove(id)
-    return nil
+    return nil, "expired"
   end
   unlink(node)
   push_front(self, node)
