@@ -4,6 +4,8 @@
  *
  *   tlshs.keylog_append(path, label, client_random, secret)
  *     → true | nil, detail
+ * (label: an NSS label such as "CLIENT_RANDOM"; client_random: 32 bytes;
+ * secret: a tlshs.secret or string of 1..64 bytes)
  *
  * appends "<label> <hex client_random> <hex secret>\n" in one write(2)
  * (O_APPEND: lines of concurrent writers do not interleave).  The file is
@@ -49,10 +51,13 @@ static int l_keylog_append(lua_State *L)
     int fd, e;
 
     luaL_argcheck(L, strlen(path) == plen && plen > 0, 1, "path must be a non-empty string without NUL bytes");
-    luaL_argcheck(L, llen > 0 && llen <= KEYLOG_MAX_LABEL && strcspn(label, " \n") == llen, 2,
-                  "label must be 1..64 bytes without spaces or newlines");
-    luaL_argcheck(L, rlen <= KEYLOG_MAX_VALUE, 3, "client_random longer than 64 bytes");
-    luaL_argcheck(L, slen <= KEYLOG_MAX_VALUE, 4, "secret longer than 64 bytes");
+    /* NSS labels (CLIENT_RANDOM, CLIENT_HANDSHAKE_TRAFFIC_SECRET, ...), the
+     * 32-byte client random, a secret of 1..64 bytes: checked before the
+     * file is touched, so a call with odd arguments creates nothing. */
+    luaL_argcheck(L, llen > 0 && llen <= KEYLOG_MAX_LABEL && strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == llen,
+                  2, "label must be 1..64 characters of A-Z, 0-9 and _");
+    luaL_argcheck(L, rlen == 32, 3, "client_random must be 32 bytes");
+    luaL_argcheck(L, slen > 0 && slen <= KEYLOG_MAX_VALUE, 4, "secret must be 1..64 bytes");
 
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
     if (fd < 0) {

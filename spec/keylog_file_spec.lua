@@ -34,6 +34,23 @@ local function fresh_dir()
 end
 
 describe("the key log file", function()
+  it("is not touched by a call with odd arguments (checked first)", function()
+    local dir = fresh_dir()
+    local path = dir .. "/keys.log"
+    local core = require "tlshs.core"
+    for _, args in ipairs {
+      { path, "x", "x", "x" }, { path, "CLIENT_RANDOM", "short", string.rep("m", 48) },
+      { path, "CLIENT RANDOM", string.rep("r", 32), string.rep("m", 48) },
+      { path, "CLIENT_RANDOM", string.rep("r", 32), "" }, { path .. "\0x", "CLIENT_RANDOM", string.rep("r", 32), "m" },
+    } do
+      assert.has_error(function() core.keylog_append(table.unpack and table.unpack(args) or unpack(args)) end)
+    end
+    assert.is_nil(read(path))
+    assert.is_true(core.keylog_append(path, "CLIENT_RANDOM", string.rep("r", 32), core.secret("m")))
+    assert.equal("CLIENT_RANDOM " .. string.rep("72", 32) .. " 6d\n", read(path))
+    os.execute("rm -rf " .. dir)
+  end)
+
   for _, side in ipairs { "client", "server" } do
     local function handshake(keylog)
       local copts, sopts = { cafile = c.ca }, { shared = shared }
