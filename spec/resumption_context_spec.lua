@@ -118,12 +118,12 @@ describe("resumption", function()
       it("is refused after the session's lifetime, however often it was resumed", function()
         local t0 = os.time()
         local sh = shared { time = t0 }
-        local first = converse({ tickets = mode.tickets }, { shared = sh, time = t0 })
+        local first = converse({ tickets = mode.tickets, time = t0 }, { shared = sh, time = t0 })
         if mode.tickets then assert.equal(7200, first.ticket_lifetime) end
         local session = first:session()
         local latest = session
         for _, dt in ipairs { 60, 3600, 7199 } do
-          local again, srv = converse({ tickets = mode.tickets, session = session }, { shared = sh, time = t0 + dt })
+          local again, srv = converse({ tickets = mode.tickets, session = session, time = t0 + dt }, { shared = sh, time = t0 + dt })
           assert.is_true(again.resumed, "at +" .. dt)
           assert.is_true(srv.resumed)
           if mode.tickets then
@@ -133,7 +133,9 @@ describe("resumption", function()
           latest = again:session()
         end
         for i, s in ipairs { session, latest } do
-          local again, srv = converse({ tickets = mode.tickets, session = s }, { shared = sh, time = t0 + 7200 })
+          -- (the client's clock says the ticket is just received: it offers it)
+          local again, srv = converse({ tickets = mode.tickets, session = s, time = s.received },
+            { shared = sh, time = t0 + 7200 })
           assert.is_nil(again.resumed)
           -- (the cache dropped the expired entry at the first try)
           assert.equal((i == 1 or mode.tickets) and "expired" or "unknown session ID", srv.resumption_refused)
@@ -143,10 +145,11 @@ describe("resumption", function()
       it("honours session_lifetime", function()
         local t0 = os.time()
         local sh = shared { time = t0, session_lifetime = 60 }
-        local first = converse({ tickets = mode.tickets }, { shared = sh, time = t0 })
-        local again = converse({ tickets = mode.tickets, session = first:session() }, { shared = sh, time = t0 + 59 })
+        local first = converse({ tickets = mode.tickets, time = t0 }, { shared = sh, time = t0 })
+        local again = converse({ tickets = mode.tickets, session = first:session(), time = t0 + 59 }, { shared = sh, time = t0 + 59 })
         assert.is_true(again.resumed)
-        local late, srv = converse({ tickets = mode.tickets, session = first:session() }, { shared = sh, time = t0 + 61 })
+        local late, srv = converse({ tickets = mode.tickets, session = first:session(), time = t0 },
+          { shared = sh, time = t0 + 61 })
         assert.is_nil(late.resumed)
         assert.equal("expired", srv.resumption_refused)
       end)
@@ -154,6 +157,22 @@ describe("resumption", function()
   end
 
   describe("on the client", function()
+    it("does not offer a ticket past its lifetime hint, and offers its session ID instead", function()
+      local t0 = os.time()
+      local sh = shared { time = t0, session_lifetime = 60 }
+      local first = converse({ time = t0 }, { shared = sh, time = t0 })
+      local s = first:session()
+      assert.same({ 60, t0 }, { s.ticket_lifetime, s.received })
+      local again = converse({ session = s, time = t0 + 30 }, { shared = sh, time = t0 + 30 })
+      assert.is_true(again.resumed)
+      local late = converse({ session = s, time = t0 + 60 }, { shared = sh, time = t0 + 30 })
+      for _, e in ipairs(late.client_hello.extensions) do
+        if e.name == "session_ticket" then assert.equal("", e.ticket) end
+      end
+      assert.equal(s.id, late.client_hello.session_id)
+      assert.is_true(late.resumed) -- the server still has it in its cache
+    end)
+
     it("does not offer a session for another server name", function()
       local sh = shared()
       local first = converse({}, { shared = sh })
