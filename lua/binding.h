@@ -112,5 +112,7 @@ void tlshs_open_msg(lua_State *L);
 void tlshs_open_crypto(lua_State *L);
 void tlshs_open_record(lua_State *L);
 void tlshs_open_x509(lua_State *L);
+void tlshs_open_ticket(lua_State *L);  /* lua/bind_ticket.c */
+void tlshs_open_keylog(lua_State *L);  /* lua/bind_keylog.c */
 
 #endif

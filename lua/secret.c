@@ -64,6 +64,34 @@ static int l_secret(lua_State *L)
     return 1;
 }
 
+/* tlshs.random_secret(n [, prefix]) → a secret of prefix (public bytes, e.g.
+ * the premaster's client_version) followed by n random bytes, drawn straight
+ * into it: the random part is never a Lua string (RFC 5246 §7.4.7.1). */
+static int l_random_secret(lua_State *L)
+{
+    lua_Integer n = luaL_checkinteger(L, 1);
+    size_t pl = 0, len;
+    const char *prefix = luaL_optlstring(L, 2, "", &pl);
+    secret *s;
+    luaL_argcheck(L, n >= 0 && n <= 4096, 1, "length out of range (0..4096)");
+    luaL_argcheck(L, pl <= 4096, 2, "prefix longer than 4096 bytes");
+    len = pl + (size_t)n;
+    tlshs_push_secret(L, (const uint8_t *)prefix, pl);
+    s = (secret *)lua_touserdata(L, -1);
+    {
+        uint8_t *b = (uint8_t *)malloc(len ? len : 1);
+        if (!b)
+            return luaL_error(L, "tlshs: out of memory");
+        memcpy(b, prefix, pl);
+        ths_rng_fill(tlshs_rng(L), b + pl, (size_t)n);
+        ths_wipe(s->bytes, s->len);
+        free(s->bytes);
+        s->bytes = b;
+        s->len = len;
+    }
+    return 1;
+}
+
 /* secret:bytes() → the bytes as a Lua string (for key logs and scripts). */
 static secret *check_open(lua_State *L)
 {
@@ -125,4 +153,6 @@ void tlshs_open_secret(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, l_secret);
     lua_setfield(L, -2, "secret");
+    lua_pushcfunction(L, l_random_secret);
+    lua_setfield(L, -2, "random_secret");
 }

@@ -123,5 +123,7 @@ int luaopen_tlshs_core(lua_State *L)
     tlshs_open_crypto(L);
     tlshs_open_record(L);
     tlshs_open_x509(L);
+    tlshs_open_ticket(L);
+    tlshs_open_keylog(L);
     return 1;
 }

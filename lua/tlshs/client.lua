@@ -86,15 +86,49 @@ function Client:handshake()
   if not ok then return nil, err, detail end
   if self.stopped_at then return true end
   self.established = true
+  local resumed = self.resumed and self.offered_session or nil
+  local fresh_ticket = self.ticket ~= nil
   self.saved_session = {
     id = self.server_hello.session_id,
-    ticket = self.ticket or (self.resumed and self.opts.session and self.opts.session.ticket) or nil,
+    ticket = self.ticket or (resumed and resumed.ticket) or nil,
+    ticket_lifetime = fresh_ticket and self.ticket_lifetime or (resumed and resumed.ticket_lifetime) or nil,
+    received = fresh_ticket and self:now() or (resumed and resumed.received) or self:now(),
     master_secret = self.master_secret,
     suite = self.suite.name,
     ems = self.ems,
     servername = self.opts.servername,
+    peer_certificates = self.peer_certificates,
   }
   return true
+end
+
+function Client:now()
+  return self.opts.time or os.time()
+end
+
+-- opts.session if it may be offered in this handshake, else nil, reason.
+-- It is offered only to the server name it was made with (RFC 6066 §3),
+-- when we still offer its suite (RFC 5246 §7.4.1.2: the resumed session
+-- keeps its suite), with extended_master_secret if it was made with it
+-- (RFC 7627 §5.3), and within its ticket's lifetime hint (RFC 5077 §3.3).
+function Client:resumable_session()
+  local s = self.opts.session
+  if not s then return nil end
+  if (s.servername or ""):lower() ~= (self.opts.servername or ""):lower() then
+    return nil, "made for another servername"
+  end
+  local offered = false
+  for _, suite in ipairs(self.offered_suites) do
+    if suite.name == s.suite then offered = true end
+  end
+  if not offered then return nil, "its suite " .. tostring(s.suite) .. " is no longer offered" end
+  if s.ems and self.opts.ems == false then return nil, "made with extended_master_secret, now off" end
+  if s.ticket and (s.ticket_lifetime or 0) > 0 and s.received and self:now() >= s.received + s.ticket_lifetime then
+    if #(s.id or "") == 0 then return nil, "its ticket is past its lifetime hint" end
+    s = { id = s.id, master_secret = s.master_secret, suite = s.suite, ems = s.ems, servername = s.servername,
+          peer_certificates = s.peer_certificates }
+  end
+  return s
 end
 
 -- The session to pass as opts.session to resume (nil if none was set up).
@@ -138,7 +172,9 @@ function Client:build_client_hello()
   end
   if o.ems ~= false then add { name = "extended_master_secret" } end
   if o.etm ~= false and any_cbc then add { name = "encrypt_then_mac" } end
-  local session = o.session
+  local session, reason = self:resumable_session()
+  if reason then self.tracer:note("not offering the session: " .. reason) end
+  self.offered_session, self.session_refused = session, reason
   if o.tickets ~= false then add { name = "session_ticket", ticket = session and session.ticket or "" } end
   -- RFC 5746 §3.4: signal secure renegotiation on the initial handshake.
   add { name = "renegotiation_info", renegotiated_connection = "" }
@@ -223,7 +259,7 @@ function Client:receive_server_hello()
   self.records.version = 0x0303
   self.records.expect_version = 0x0303
 
-  local session = self.opts.session
+  local session = self.offered_session
   if session and #sh.session_id > 0 and sh.session_id == self.client_hello.session_id then
     -- Resumption (RFC 5246 §7.4.1.3, RFC 5077 §3.4).
     if session.suite ~= suite.name then
@@ -234,7 +270,9 @@ function Client:receive_server_hello()
     end
     self.resumed = true
     self.master_secret = session.master_secret
-    self:install_keys()
+    self.peer_certificates = session.peer_certificates
+    ok, err, detail = self:install_keys()
+    if not ok then return nil, err, detail end
     self:continue_with("abbreviated")
   else
     self:continue_with("full")
@@ -366,7 +404,7 @@ function Client:send_client_key_exchange()
   local premaster
   if self.suite.kx == "rsa" then
     -- RFC 5246 §7.4.7.1: client_version then 46 random bytes.
-    premaster = core.secret(string.char(3, 3) .. core.random(46))
+    premaster = core.random_secret(46, "\3\3") -- drawn into a tlshs.secret, never a Lua string
     msg.encrypted_pre_master_secret = self.server_key:rsa_encrypt(premaster)
   else
     local err, detail
@@ -378,8 +416,7 @@ function Client:send_client_key_exchange()
   if not ok then return nil, err, detail end
   local session_hash = self.ems and self.transcript:digest() or nil
   self.master_secret = keys.master_secret(self.suite.prf, premaster, self.client_random, self.server_random, session_hash)
-  self:install_keys()
-  return true
+  return self:install_keys()
 end
 
 function Client:send_certificate_verify()

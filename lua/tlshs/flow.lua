@@ -629,6 +629,9 @@ end
 
 -- Derives the record keys from the master secret and prepares both
 -- directions (activated at each ChangeCipherSpec); appends to the key log.
+-- Returns true, or nil, "internal_error", detail when the key log cannot be
+-- written (e.g. a symbolic link planted in its place): a key log asked for
+-- and silently missing would be worse than a failed handshake.
 function Flow:install_keys()
   local client_write, server_write = keys.key_block(self.suite, self.master_secret,
     self.client_random, self.server_random, self.etm)
@@ -636,12 +639,10 @@ function Flow:install_keys()
   if self.role == "server" then read, write = client_write, server_write end
   self.records:prepare(core.record_protection(read), core.record_protection(write))
   if self.opts.keylog then
-    local f = io.open(self.opts.keylog, "a")
-    if f then
-      f:write(keys.keylog_line(self.client_random, self.master_secret))
-      f:close()
-    end
+    local ok, detail = keys.keylog_append(self.opts.keylog, self.client_random, self.master_secret)
+    if not ok then return nil, "internal_error", detail end
   end
+  return true
 end
 
 ---------------------------------------------------------------------------

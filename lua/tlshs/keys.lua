@@ -42,11 +42,13 @@ function keys.verify_data(prf_hash, master_secret, label, transcript_hash)
   return core.prf(prf_hash, master_secret, label, transcript_hash, 12):bytes()
 end
 
--- NSS key log line (CLIENT_RANDOM <client_random> <master_secret>), the
--- format Wireshark and tshark read.
-function keys.keylog_line(client_random, master_secret)
-  local function hex(s) return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end)) end
-  return "CLIENT_RANDOM " .. hex(client_random) .. " " .. hex(master_secret:bytes()) .. "\n"
+-- Appends the NSS key log line (CLIENT_RANDOM <client_random> <master_secret>,
+-- the format Wireshark and tshark read) to the file at path. The line is
+-- made and written in C (lua/bind_keylog.c), so the master secret never
+-- becomes a Lua string; the file is created mode 0600 and a symbolic link
+-- in its place is refused. Returns true, or nil, detail.
+function keys.keylog_append(path, client_random, master_secret)
+  return core.keylog_append(path, "CLIENT_RANDOM", client_random, master_secret)
 end
 
 return keys

@@ -42,7 +42,7 @@ local server = { Server = Server }
 
 -- The options of server.wrap and server.shared (a wrong key or type
 -- raises; tlshs.options). server.shared takes the same table, so one table
--- can serve both; it uses cert, key and ticket_key.
+-- can serve both; it uses cert, key, the ticket and session options and time.
 server.OPTIONS = options.schema("tlshs.server.wrap", {
   cert = "string|table|userdata",        -- file, PEM string, certificate(s)
   key = "string|userdata",
@@ -58,7 +58,10 @@ server.OPTIONS = options.schema("tlshs.server.wrap", {
   ems = "boolean",
   etm = "boolean",
   shared = "table",                      -- from server.shared
-  ticket_key = "string",
+  ticket_key = "string|userdata",        -- 32 bytes, string or tlshs.secret (random if omitted)
+  ticket_rotation = "number",            -- seconds between automatic ticket-key rotations
+  session_lifetime = "number",           -- seconds a session can be resumed (default 7200)
+  session_cache_size = "number",         -- session-ID cache entries (default 1000; 0: none)
   keylog = "string",
   trace = "boolean|function",
   time = "number",
@@ -69,14 +72,29 @@ server.OPTIONS = options.schema("tlshs.server.wrap", {
 })
 local SHARED_OPTIONS = server.OPTIONS:extend("tlshs.server.shared")
 
+-- Shared state for many connections of one server (pass as opts.shared):
+-- loaded credentials, session cache and ticket keys.
+local Shared = {}
+Shared.__index = Shared
+
 local function make_shared(opts)
   local cred, err = credentials.load(opts.cert, opts.key)
   if not cred then return nil, err end
-  return {
+  local lifetime = opts.session_lifetime or sessions.DEFAULT_LIFETIME
+  return setmetatable({
     credentials = cred,
-    session_cache = sessions.cache(),
-    tickets = sessions.tickets(opts.ticket_key),
-  }
+    session_lifetime = lifetime,
+    session_cache = sessions.cache(opts.session_cache_size),
+    tickets = sessions.tickets { key = opts.ticket_key, lifetime = lifetime, rotation = opts.ticket_rotation,
+                                 now = opts.time },
+  }, Shared)
+end
+
+-- A new ticket key seals from now on (key: 32 bytes, random if nil); the old
+-- one still opens tickets for one period (RFC 5077 §4 key rotation).
+function Shared:rotate_ticket_key(key, now)
+  self.tickets:rotate(key, now)
+  return self
 end
 
 -- Configurations that would fail open raise (the caller's mistake):
@@ -123,13 +141,33 @@ function Server:handshake()
   if self.stopped_at then return true end
   self.established = true
   if #self.session_id > 0 and not self.resumed then
-    self.shared.session_cache:put(self.session_id, self:session_state())
+    self.shared.session_cache:put(self.session_id, self:session_state(), self:now())
   end
   return true
 end
 
+-- The clock of this connection: opts.time (Unix seconds, as for the
+-- certificate checks) or now.
+function Server:now()
+  return self.opts.time or os.time()
+end
+
+-- The state to resume this session later. A resumed session keeps the
+-- issue time and lifetime it was made with (RFC 5077 §5.6: a session does
+-- not outlive its lifetime by being resumed).
 function Server:session_state()
-  return { suite = self.suite.name, ems = self.ems, master_secret = self.master_secret }
+  local certificates
+  if self.peer_certificates then
+    certificates = {}
+    for i, c in ipairs(self.peer_certificates) do certificates[i] = c:der() end
+  end
+  local made = self.resumed_session
+  return {
+    suite = self.suite.name, ems = self.ems, master_secret = self.master_secret,
+    servername = self.servername, certificates = certificates, peer_certificates = self.peer_certificates,
+    issued = made and made.issued or self:now(),
+    lifetime = made and made.lifetime or self.shared.session_lifetime or sessions.DEFAULT_LIFETIME,
+  }
 end
 
 ---------------------------------------------------------------------------
@@ -191,25 +229,84 @@ function Server:choose_suite(ch)
   end
 end
 
--- A session offered by ticket or ID that we can resume, or nil.
+-- Whether the suite is one we run now: enabled and fit for our key.
+function Server:suite_enabled(suite)
+  local key_auth = ({ rsa = "rsa", ec = "ecdsa", ed25519 = "ecdsa" })[self.shared.credentials.key:type()]
+  if not (suite.auth == key_auth or suite.kx == "rsa" and key_auth == "rsa") then return false end
+  for _, s in ipairs(suites.resolve(self.opts.ciphers or suites.default_names())) do
+    if s.id == suite.id then return true end
+  end
+  return false
+end
+
+-- The client's certificate chain of a session, as objects, checked against
+-- today's client-certificate policy: nil, reason when it no longer holds.
+function Server:session_client_chain(session)
+  local o = self.opts
+  if not session.certificates then
+    if o.verify_client == "require" then return nil, "the session has no client certificate, now required" end
+    return false
+  end
+  local chain = session.peer_certificates
+  if not chain then
+    local err, detail
+    chain, err, detail = self:parse_certificates { certificate_list = session.certificates }
+    if not chain then return nil, "its client certificate does not parse: " .. tostring(detail or err) end
+  end
+  if o.verify_client and o.cafile then
+    local anchors, aerr = credentials.anchors(o.cafile)
+    if not anchors then return nil, aerr end
+    local ok, _, reason = core.verify_chain(chain, anchors, { time = self:now(), purpose = "client", key_usage = "digital_signature" })
+    if not ok then return nil, "its client certificate no longer verifies: " .. tostring(reason) end
+  end
+  return chain
+end
+
+-- Why a session cannot be resumed in this connection, or nil when it can:
+-- RFC 5077 §4 / §5 and RFC 6066 §3 ask that a session resume only in the
+-- context it was made in, as OpenSSL does.
+function Server:session_refusal(session, ch)
+  if not sessions.fresh(session, self:now()) then return "expired" end
+  local suite = suites.by_name[session.suite]
+  if not suite or not self:suite_enabled(suite) then return "its suite " .. tostring(session.suite) .. " is not enabled" end
+  if not negotiate.contains(ch.cipher_suites, suite.id) then return "its suite is not offered" end
+  -- RFC 6066 §3: the server MUST NOT resume a session for another name.
+  if (session.servername or ""):lower() ~= (self.servername or ""):lower() then return "made for another server_name" end
+  local chain, reason = self:session_client_chain(session)
+  if chain == nil then return reason end
+  session.chain = chain or nil
+end
+
+-- A session offered by ticket or ID that we can resume, or nil (a full
+-- handshake follows; the reason is kept in self.resumption_refused).
 function Server:find_session(ch)
-  local session
+  local session, reason
+  local now = self:now()
   local ticket_ext = ext(ch, "session_ticket")
   if ticket_ext and #(ticket_ext.ticket or "") > 0 and self.opts.tickets ~= false then
-    session = self.shared.tickets:open(ticket_ext.ticket)
+    session, reason = self.shared.tickets:open(ticket_ext.ticket, now)
   end
   if not session and #ch.session_id > 0 and self.opts.session_ids ~= false then
-    session = self.shared.session_cache:get(ch.session_id)
+    local why
+    session, why = self.shared.session_cache:get(ch.session_id, now)
+    if not session and not reason then reason = why end
+  end
+  if session then reason = self:session_refusal(session, ch) end
+  if reason then
+    self.resumption_refused = reason
+    self.tracer:note("not resuming: " .. reason)
+    return nil
   end
   if not session then return nil end
-  local suite = suites.by_name[session.suite]
-  if not negotiate.contains(ch.cipher_suites, suite.id) then return nil end
   local ems = ext(ch, "extended_master_secret") ~= nil
   if session.ems and not ems then
     -- RFC 7627 §5.3: abort rather than resume an EMS session without EMS.
     return nil, "handshake_failure", "client_hello: resumes an extended-master-secret session without the extension"
   end
-  if ems and not session.ems then return nil end -- RFC 7627 §5.3: full handshake
+  if ems and not session.ems then -- RFC 7627 §5.3: full handshake
+    self.resumption_refused = "extended_master_secret differs"
+    return nil
+  end
   return session
 end
 
@@ -241,9 +338,12 @@ function Server:receive_client_hello()
   if err then return nil, err, detail end
   if session then
     self.resumed = true
+    self.resumed_session = session
     self.suite = suites.by_name[session.suite]
     self.ems = session.ems
     self.master_secret = session.master_secret
+    -- The client's certificates stay available on the resumed connection.
+    self.peer_certificates = session.chain
   else
     self.suite, self.group, self.scheme = self:choose_suite(ch)
     if not self.suite then
@@ -303,7 +403,8 @@ function Server:send_server_hello()
   self.records.version = 0x0303
   self.records.expect_version = 0x0303
   if self.resumed then
-    self:install_keys()
+    ok, err, detail = self:install_keys()
+    if not ok then return nil, err, detail end
     self:continue_with("abbreviated")
   else
     self:continue_with("full")
@@ -406,8 +507,7 @@ function Server:receive_client_key_exchange()
   end
   local session_hash = self.ems and self.transcript:digest() or nil
   self.master_secret = keys.master_secret(self.suite.prf, premaster, self.client_random, self.server_random, session_hash)
-  self:install_keys()
-  return true
+  return self:install_keys()
 end
 
 function Server:receive_certificate_verify()
@@ -429,8 +529,12 @@ end
 
 function Server:send_new_session_ticket()
   if not self.issue_ticket then return true end
-  local ticket = self.shared.tickets:seal(self:session_state())
-  return self:send_handshake { msg_type = "new_session_ticket", ticket_lifetime_hint = self.shared.tickets.lifetime, ticket = ticket }
+  local now = self:now()
+  local state = self:session_state()
+  -- RFC 5077 §3.3: a state that cannot be sealed gets an empty ticket.
+  local ticket = self.shared.tickets:seal(state, now) or ""
+  local left = math.max(0, state.issued + state.lifetime - now)
+  return self:send_handshake { msg_type = "new_session_ticket", ticket_lifetime_hint = left, ticket = ticket }
 end
 
 return server
