@@ -130,11 +130,16 @@ local function main()
   local exit_status = nil
   local open_connections, next_id = 0, 0
 
+  -- Reads the request head (up to an empty line; bare LFs do too) and
+  -- answers it with one page, in one record. A peer that closes (or sends
+  -- close_notify, or stalls) before its request is complete gets no page:
+  -- answering anyway sent a page nobody asked for, an ApplicationData
+  -- record where the peer expected close_notify.
   local function www_page(conn)
-    -- Read the request head (until an empty line), then answer and close.
     repeat
       local line = conn:receive("*l")
-    until not line or line == ""
+      if not line then return end
+    until line == ""
     local body = "<html><body><pre>\ntlshs server\nProtocol: " .. conn.version ..
       "\nCipher: " .. conn.cipher_suite .. "\nResumed: " .. tostring(conn.resumed or false) ..
       "\n</pre></body></html>\n"
