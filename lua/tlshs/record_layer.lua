@@ -153,7 +153,7 @@ local function check_header(self, header)
   local content_type, major = header:byte(1), header:byte(2)
   if content_type < CT.change_cipher_spec or content_type > CT.application_data or major ~= 3 then
     local what = self.records_read == 0 and not_tls(header)
-    local shown = header:gsub("[^%w%p ]", "."):gsub("%%", "%%%%")
+    local shown = header:gsub("[^%w%p ]", ".")
     if what then
       return nil, "unexpected_message", string.format("record header: not TLS but %s (\"%s...\")", what, shown)
     end
