@@ -22,7 +22,7 @@ MOD54    := lua/tlshs/core.so
 MODJIT   := build/luajit/tlshs/core.so
 
 DEBIAN_PACKAGES = build-essential pkg-config lua5.4 liblua5.4-dev libtomcrypt-dev libtommath-dev \
-  libgmp-dev libsodium-dev libpsl-dev lua-busted lua-socket lua-argparse lua-dkjson \
+  libgmp-dev libsodium-dev libpsl-dev lua-busted lua-socket lua-cqueues lua-argparse lua-dkjson \
   openssl gnutls-bin curl python3 tshark luajit2 libluajit2-5.1-dev
 
 # Specs find lua/ and spec/ first, then busted's own modules (Debian ships

@@ -14,6 +14,14 @@ record_layer.CT = CT
 
 local MAX_PLAINTEXT = 16384            -- 2^14, RFC 5246 §6.2.1
 local MAX_CIPHERTEXT = 16384 + 2048    -- RFC 5246 §6.2.3
+-- A peer may send warning alerts and empty records (RFC 5246 §6.2.1 allows
+-- zero-length application data) without end, each read one by one. As
+-- OpenSSL does (ssl/record: MAX_WARN_ALERT_COUNT, MAX_EMPTY_RECORDS), the
+-- 5th warning alert in a row, or the 33rd empty record in a row, is
+-- unexpected_message; a non-empty record of another kind resets the count.
+local MAX_WARNING_ALERTS = 5
+local MAX_EMPTY_RECORDS = 32
+record_layer.MAX_WARNING_ALERTS, record_layer.MAX_EMPTY_RECORDS = MAX_WARNING_ALERTS, MAX_EMPTY_RECORDS
 
 function record_layer.new(transport, opts)
   opts = opts or {}
@@ -31,6 +39,7 @@ function record_layer.new(transport, opts)
     -- handshake data until flush() so several messages share records;
     -- seal_once is a list of seal options for the next protected records.
     fragment_sizes = nil, packing = false, packed = nil, seal_once = nil,
+    records_read = 0, warning_alerts = 0, empty_records = 0,
   }, RecordLayer)
 end
 
@@ -127,10 +136,43 @@ function RecordLayer:send(content_type, data)
   return self:send_split(content_type, data)
 end
 
+-- What the first bytes from a peer that does not speak TLS look like.
+local function not_tls(header)
+  local method = header:match("^(%u+) ") or header:match("^(%u%u%u%u%u)")
+  local http = { GET = 1, POST = 1, HEAD = 1, PUT = 1, DELET = 1, OPTIO = 1, PATCH = 1, TRACE = 1, CONNE = 1 }
+  if header:match("^HTTP/") then return "an HTTP response" end
+  if method and http[method] then return "an HTTP request" end
+  return nil
+end
+
+-- The header's content type and version are checked before its fragment is
+-- waited for, so bytes that are not TLS (a plain-HTTP request) fail at once
+-- instead of when --timeout runs out (RFC 5246 §6.2.1: a known content type;
+-- the version's major byte is 3 from SSL 3.0 to TLS 1.2, Appendix E.1).
+local function check_header(self, header)
+  local content_type, major = header:byte(1), header:byte(2)
+  if content_type < CT.change_cipher_spec or content_type > CT.application_data or major ~= 3 then
+    local what = self.records_read == 0 and not_tls(header)
+    local shown = header:gsub("[^%w%p ]", ".")
+    if what then
+      return nil, "unexpected_message", string.format("record header: not TLS but %s (\"%s...\")", what, shown)
+    end
+    if content_type < CT.change_cipher_spec or content_type > CT.application_data then
+      return nil, "unexpected_message", string.format("record.content_type: unknown type %d", content_type)
+    end
+    return nil, "protocol_version", string.format("record.version: 0x%02x%02x is not TLS (major version %d)",
+      major, header:byte(3), major)
+  end
+  return true
+end
+
 -- Reads one record; returns content_type, plaintext, version.
 function RecordLayer:read_record()
   local header, err = self.transport:receive(5)
   if not header then return transport_failure(err) end
+  local ok, alert, detail0 = check_header(self, header)
+  if not ok then return nil, alert, detail0 end
+  self.records_read = self.records_read + 1
   local len = header:byte(4) * 256 + header:byte(5)
   if len > MAX_CIPHERTEXT then
     return nil, "record_overflow", string.format("record.length: %d at offset 3 exceeds 2^14+2048", len)
@@ -178,6 +220,15 @@ function RecordLayer:read_event()
     if merr then return nil, merr, mdetail end
     local ct, data, detail = self:read_record()
     if not ct then return nil, data, detail end
+    if #data == 0 then
+      self.empty_records = self.empty_records + 1
+      if self.empty_records > MAX_EMPTY_RECORDS then
+        return nil, "unexpected_message", string.format("record: more than %d empty records in a row", MAX_EMPTY_RECORDS)
+      end
+    else
+      self.empty_records = 0
+      if ct ~= CT.alert then self.warning_alerts = 0 end
+    end
     if ct == CT.handshake then
       -- RFC 5246 §6.2.1: no zero-length handshake fragments.
       if #data == 0 then return nil, "unexpected_message", "record: empty handshake fragment" end
@@ -199,6 +250,12 @@ function RecordLayer:read_event()
     elseif ct == CT.alert then
       local alert, aerr, adetail = core.parse_alert(data)
       if not alert then return nil, aerr, adetail end
+      if alert.level == 1 and alert.description ~= 0 then -- close_notify ends it anyway
+        self.warning_alerts = self.warning_alerts + 1
+        if self.warning_alerts >= MAX_WARNING_ALERTS then
+          return nil, "unexpected_message", string.format("alert: %d warning alerts in a row", self.warning_alerts)
+        end
+      end
       return { kind = "alert", alert = alert }
     elseif ct == CT.application_data then
       return { kind = "application_data", data = data }

@@ -10,16 +10,30 @@ Tracer.__index = Tracer
 
 local trace = {}
 
-local function writer(target)
-  if type(target) == "function" then return target end
-  if target then
-    return function(line) io.stderr:write(line, "\n") end
+-- target: true (stderr), a function(line), or nil/false (no trace). id
+-- (optional): each line is prefixed "[id] ", so the ladders of connections
+-- that run at once can be told apart (scripts/server.lua --trace).
+local function writer(target, id)
+  local out
+  if type(target) == "function" then
+    out = target
+  elseif target then
+    out = function(line) io.stderr:write(line, "\n") end
+  else
+    return nil
   end
-  return nil
+  if id == nil then return out end
+  local prefix = "[" .. tostring(id) .. "] "
+  return function(line) return out(prefix .. line) end
 end
 
-function trace.new(role, target)
-  local self = setmetatable({ role = role, out = writer(target) }, Tracer)
+-- A trace target for opts.trace that prefixes each line with [id].
+function trace.writer(target, id)
+  return writer(target, id)
+end
+
+function trace.new(role, target, id)
+  local self = setmetatable({ role = role, out = writer(target, id) }, Tracer)
   if self.out then
     self.out(string.format("%-22s %-15s %s", "client", "", "server"))
   end
