@@ -1,7 +1,7 @@
 -- Our client flow against real servers on 127.0.0.1: openssl s_server and
 -- gnutls-serv, every suite, every group, resumption, client certificates.
 local tlshs = require "tlshs"
-local suites = require "tlshs.suites"
+local pinned = require "spec.support.pinned_suites"
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
@@ -53,7 +53,7 @@ for peer_name, start in pairs(servers) do
       peers.stop(ec)
     end)
 
-    for _, suite in ipairs(suites.list) do
+    for _, suite in ipairs(pinned.list) do
       it("completes " .. suite.name, function()
         local server = suite.auth == "ecdsa" and ec or rsa
         local conn, page, err = fetch(server.port, { ciphers = { suite.name } })

@@ -1,6 +1,6 @@
 -- Our server (scripts/server.lua) against real clients on 127.0.0.1:
 -- openssl s_client, gnutls-cli, curl and Python's ssl module.
-local suites = require "tlshs.suites"
+local pinned = require "spec.support.pinned_suites"
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
@@ -35,7 +35,7 @@ describe("server against real clients", function()
     peers.stop(ec)
   end)
 
-  for _, suite in ipairs(suites.list) do
+  for _, suite in ipairs(pinned.list) do
     it("openssl s_client completes " .. suite.name, function()
       local server = suite.auth == "ecdsa" and ec or rsa
       local code, out = peers.run({ "openssl", "s_client", "-connect", "127.0.0.1:" .. server.port,
@@ -50,7 +50,7 @@ describe("server against real clients", function()
 
   -- gnutls-cli has no per-suite flag: each suite gets a server limited to it.
   it("gnutls-cli completes every suite", function()
-    for _, suite in ipairs(suites.list) do
+    for _, suite in ipairs(pinned.list) do
       local server = start_server(suite.auth == "ecdsa" and c.ec_cert or c.rsa_cert,
         suite.auth == "ecdsa" and c.ec_key or c.rsa_key, { "--cipher", suite.name })
       local code, out = peers.run({ "gnutls-cli", "--x509cafile", c.ca, "--port", tostring(server.port),
