@@ -156,7 +156,7 @@ end)
 
 local function strip0(s) return (s:gsub("^%z+", "")) end
 
-describe("Wycheproof ECDH P-256", function()
+describe("Wycheproof ECDH P-256 and P-384", function()
   it("ecdh_secp256r1_ecpoint_test.json (TLS wire form)", function()
     local doc = load("ecdh_secp256r1_ecpoint_test.json")
     local counts = {valid = 0, invalid = 0, acceptable = 0}
@@ -175,6 +175,31 @@ describe("Wycheproof ECDH P-256", function()
     end)
     assert.equal(355, n)
     assert.equal(24, counts.invalid)
+  end)
+
+  it("ecdh_secp384r1_ecpoint_test.json, extract (TLS wire form)", function()
+    -- 41 of the file's 790 tests, among them all 18 invalid ones (off-curve
+    -- and bad encodings); see spec/vectors/PROVENANCE.md
+    local doc = helpers.read_json(helpers.vectors .. "/wycheproof/extracts/ecdh_secp384r1_ecpoint_extract.json")
+    local counts = {valid = 0, invalid = 0, acceptable = 0}
+    local n = each_test(doc, function(g, t)
+      assert.equal("secp384r1", g.curve)
+      local kx = tlshs.key_exchange("secp384r1", {private = strip0(unhex(t.private))})
+      local z, err, detail = kx:agree(unhex(t.public))
+      if t.result == "valid" then
+        assert.equal(t.shared, z and hex(z:bytes()), "tcId " .. t.tcId)
+      else
+        assert.is_nil(z, "tcId " .. t.tcId .. " " .. t.comment)
+        if has_flag(t, "InvalidCurveAttack") then
+          assert.equal("illegal_parameter", err)
+          assert.matches("not", detail)   -- not on the curve, or not below the field prime
+        end
+      end
+      counts[t.result] = counts[t.result] + 1
+    end)
+    assert.equal(doc.numberOfTests, n)
+    assert.equal(41, n)
+    assert.same({valid = 22, acceptable = 1, invalid = 18}, counts)
   end)
 
   it("ecdh_secp256r1_test.json (SubjectPublicKeyInfo form)", function()
