@@ -178,8 +178,8 @@ describe("Wycheproof ECDH P-256 and P-384", function()
   end)
 
   it("ecdh_secp384r1_ecpoint_test.json, extract (TLS wire form)", function()
-    -- 41 of the file's 790 tests, among them all 18 invalid ones (off-curve
-    -- and bad encodings); see spec/vectors/PROVENANCE.md
+    -- 41 of the file's 790 tests: the first 14 and the last 27, which end
+    -- with 18 invalid ones (off-curve, bad encodings); spec/vectors/PROVENANCE.md
     local doc = helpers.read_json(helpers.vectors .. "/wycheproof/extracts/ecdh_secp384r1_ecpoint_extract.json")
     local counts = {valid = 0, invalid = 0, acceptable = 0}
     local n = each_test(doc, function(g, t)
