@@ -22,24 +22,23 @@ local N = tonumber(os.getenv("TLSHS_HOSTILE_N") or "") or 1000
 local WARM = math.min(N, 1000)
 local CAPTURES = "spec/fixtures/captures"
 local lua = jit and "luajit" or "lua5.4"
--- Growth allowed per connection after the warm-up, for the Lua heap and the
--- resident size of this process (our client flow; our server flow in
--- memory), sampled after two full collections between connections.  The
--- bounds hold from N = 1000 (smaller N, as under valgrind, only run).
--- Measured at N=1000 with no leak (see the [hostile] lines), three runs:
--- lua5.4 Lua heap and RSS 0.0 B/conn on both sides; LuaJIT Lua heap 0..0.3
--- B/conn, RSS 0..143 B/conn.  A leak of 200 bytes per connection (195 KiB
--- over 1000) fails.
+-- Growth allowed per connection after the warm-up, in this process (our
+-- client flow; our server flow in memory), sampled after two full
+-- collections between connections: the Lua heap, and the bytes in use in
+-- malloc (spec/support/malloc_in_use.c: every C allocation, and under Lua 5.4
+-- the Lua heap too).  The bounds hold from N = 1000 (smaller N, as under
+-- valgrind, only run).  Measured with no leak at N=1000 (see the [hostile]
+-- lines), alone and inside `make test`: both 0.0 B/conn under lua5.4, Lua
+-- heap 0..0.3 B/conn under LuaJIT.  A leak of 200 bytes per connection
+-- (195 KiB over 1000) fails.
 local PER_CONN_BYTES = 200
--- LuaJIT's allocator lets this process's RSS creep by ~140 KiB over the first
--- 1000 measured connections with no leak (Lua heap flat), so its RSS bound
--- is looser; the Lua heap bound is the same.
-local RSS_PER_CONN_BYTES = jit and 512 or PER_CONN_BYTES
--- The scripts/server.lua process can only be watched from outside (RSS):
--- its RSS swings by up to ~1.4 MiB between samples with no leak (malloc high
--- water), so it keeps a fixed slack; the per-connection bound on the server
--- flow is the in-memory test below.
+-- Resident size is no per-connection measure: with no leak it moves by
+-- -1.2..+0.6 MiB between samples inside `make test` (malloc keeping or
+-- returning free pages), and by up to ~1.4 MiB in the scripts/server.lua
+-- processes, which can only be watched from outside.  So RSS gets a fixed
+-- slack, here and there; the per-connection bounds are the ones above.
 local RSS_SLACK_KIB = 2048
+local malloc_in_use = require "spec.support.malloc_in_use"
 -- Under `make test-asan` freed memory sits in ASan's quarantine, so resident
 -- size says nothing about leaks there (make test-leaks covers them).
 local RSS_CHECK = not (os.getenv("LD_PRELOAD") or ""):match("asan")
@@ -54,29 +53,40 @@ local function report(fmt, ...)
   io.stderr:write(string.format("\n[hostile] " .. fmt .. "\n", ...))
 end
 
--- Lua heap (KiB) and RSS (KiB) of this process after full collections.
+-- Lua heap (KiB), RSS (KiB) and malloc in use (KiB, or 0 when that cannot
+-- be had) of this process after full collections.
 local function settle()
   collectgarbage()
   collectgarbage()
-  return collectgarbage("count"), mutate.rss_kib()
+  return collectgarbage("count"), mutate.rss_kib(), malloc_in_use and malloc_in_use() / 1024 or 0
 end
 
 -- Runs one(i) for the WARM warm-up flights, samples, runs the N measured
--- ones, samples again.  Returns the Lua heap and RSS growth in bytes per
--- measured connection, and a line that shows the figures.
+-- ones, samples again.  Returns the growth {heap =, malloc = } in bytes per
+-- measured connection and {rss = } in KiB, and a line that shows them.
 local function measured(one)
   -- LuaJIT: compiled traces and their machine code keep accumulating (up to
-  -- maxtrace) and grow both figures in steps; the interpreter alone shows
+  -- maxtrace) and grow the figures in steps; the interpreter alone shows
   -- the data a connection leaves behind
   if jit then jit.off() jit.flush() end
   for i = 1, WARM do one(i) end
-  local lua0, rss0 = settle()
+  local lua0, rss0, mal0 = settle()
   for i = WARM + 1, WARM + N do one(i) end
-  local lua1, rss1 = settle()
+  local lua1, rss1, mal1 = settle()
   if jit then jit.on() end
-  local heap_rate, rss_rate = (lua1 - lua0) * 1024 / N, (rss1 - rss0) * 1024 / N
-  return heap_rate, rss_rate, string.format("Lua heap %.0f -> %.0f KiB (%.1f B/conn), RSS %d -> %d KiB (%.1f B/conn)",
-    lua0, lua1, heap_rate, rss0, rss1, rss_rate)
+  local g = { heap = (lua1 - lua0) * 1024 / N, malloc = (mal1 - mal0) * 1024 / N, rss = rss1 - rss0 }
+  return g, string.format("Lua heap %.0f -> %.0f KiB (%.1f B/conn), malloc in use %.0f -> %.0f KiB (%.1f B/conn), "
+    .. "RSS %d -> %d KiB", lua0, lua1, g.heap, mal0, mal1, g.malloc, rss0, rss1)
+end
+
+-- The per-connection bounds and the RSS slack, for one side.
+local function check_growth(who, g)
+  assert.is_true(g.heap <= PER_CONN_BYTES, who .. " Lua heap grew " .. g.heap .. " bytes per connection")
+  if RSS_CHECK then
+    assert(malloc_in_use, "spec/support/malloc_in_use.c could not be built")
+    assert.is_true(g.malloc <= PER_CONN_BYTES, who .. " malloc in use grew " .. g.malloc .. " bytes per connection")
+    assert.is_true(g.rss <= RSS_SLACK_KIB, who .. " RSS grew " .. g.rss .. " KiB")
+  end
 end
 
 local function tally(outcomes)
@@ -196,7 +206,7 @@ describe("our client against a hostile raw server", function()
   it("fails cleanly on " .. N .. " mutated server flights, memory flat per connection", function()
     local outcomes = {}
     local t0 = socket.gettime()
-    local heap_rate, rss_rate, figures = measured(function(i)
+    local growth, figures = measured(function(i)
       local t, sock = peers.connect(hostile.port, 10)
       -- half the runs check certificates (they fail early), half go deep
       local conn = tlshs.client.wrap(t, { servername = "localhost", insecure = (i % 2 == 0) or nil,
@@ -214,10 +224,7 @@ describe("our client against a hostile raw server", function()
     if N >= 1000 then
       check_spread("client", outcomes, WARM + N, CLIENT_MIN_ALERTS)
       assert.is_true((outcomes.closed or 0) > 0, "no flight ended in a bare close")
-      assert.is_true(heap_rate <= PER_CONN_BYTES, "client Lua heap grew " .. heap_rate .. " bytes per connection")
-      if RSS_CHECK then
-        assert.is_true(rss_rate <= RSS_PER_CONN_BYTES, "client RSS grew " .. rss_rate .. " bytes per connection")
-      end
+      check_growth("client", growth)
     end
   end)
 end)
@@ -232,7 +239,7 @@ describe("our server flow in memory against hostile client flights", function()
     local samples = mutate.samples(CAPTURES, "c2s")
     local outcomes = {}
     local t0 = socket.gettime()
-    local heap_rate, rss_rate, figures = measured(function(i)
+    local growth, figures = measured(function(i)
       local rng = mutate.rng(13 * 100003 + i)
       local flight = mutate.mutate(samples[(i % #samples) + 1], rng, samples)
       local a, b = transport.pair()
@@ -260,10 +267,7 @@ describe("our server flow in memory against hostile client flights", function()
     report("server flow: %d flights in %.1f s: %s; %s", WARM + N, socket.gettime() - t0, tally(outcomes), figures)
     if N >= 1000 then
       check_spread("server flow", outcomes, WARM + N, SERVER_MIN_ALERTS)
-      assert.is_true(heap_rate <= PER_CONN_BYTES, "server flow Lua heap grew " .. heap_rate .. " bytes per connection")
-      if RSS_CHECK then
-        assert.is_true(rss_rate <= RSS_PER_CONN_BYTES, "server flow RSS grew " .. rss_rate .. " bytes per connection")
-      end
+      check_growth("server flow", growth)
     end
   end)
 end)
