@@ -28,10 +28,11 @@ local lua = jit and "luajit" or "lua5.4"
 -- malloc (spec/support/malloc_in_use.c: every C allocation, and under Lua 5.4
 -- the Lua heap too).  The bounds hold from N = 1000 (smaller N, as under
 -- valgrind, only run).  Measured with no leak at N=1000 (see the [hostile]
--- lines), alone and inside `make test`: both 0.0 B/conn under lua5.4, Lua
--- heap 0..0.3 B/conn under LuaJIT.  A leak of 200 bytes per connection
--- (195 KiB over 1000) fails.
-local PER_CONN_BYTES = 200
+-- lines), alone and inside `make test`: both exactly 0.0 B/conn under
+-- lua5.4; under LuaJIT 0.0 (Lua heap) and 0..0.3 (malloc) B/conn.  Both are
+-- exact counts, not page-grained, so the bound is tight: a leak of 32 bytes
+-- per connection (31 KiB over 1000) fails, one secret's 48 bytes does.
+local PER_CONN_BYTES = 32
 -- Resident size is no per-connection measure: with no leak it moves by
 -- -1.2..+0.6 MiB between samples inside `make test` (malloc keeping or
 -- returning free pages), and by up to ~1.4 MiB in the scripts/server.lua
