@@ -109,7 +109,9 @@ local function run_hkdf(file, name)
         -- only SizeTooLarge is invalid: the length is refused
         local ok, msg = pcall(tlshs.hkdf, name, unhex(t.ikm), unhex(t.salt), unhex(t.info), t.size)
         assert.is_false(ok, "tcId " .. t.tcId)
-        assert.matches("bad argument #5 to 'tlshs.hkdf' (length out of range (0..255*HashLen))", msg, 1, true)
+        -- (LuaJIT names the function '?')
+        assert.matches("bad argument #5 to ", msg, 1, true)
+        assert.matches("(length out of range (0..255*HashLen))", msg, 1, true)
         invalid = invalid + 1
       end
       n = n + 1
