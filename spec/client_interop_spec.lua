@@ -90,6 +90,9 @@ for peer_name, start in pairs(servers) do
 
     for _, suite in ipairs(pinned.list) do
       it("completes " .. suite.name, function()
+        -- (checked before connecting: a raise inside fetch would leave
+        -- the single-threaded s_server waiting on a silent connection)
+        assert.is_table(require("tlshs.suites").by_name[suite.name], suite.name .. " is missing from tlshs.suites")
         local server = suite.auth == "ecdsa" and ec or rsa
         local conn, page, err = fetch(server.port, { ciphers = { suite.name } })
         assert.is_truthy(conn, tostring(page) .. ": " .. tostring(err))
