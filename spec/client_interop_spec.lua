@@ -55,6 +55,12 @@ local report = {
     suite = function(page) return nil, page:match("<TD>Ciphersuite</TD><TD>([^<]*)</TD>") end,
     session_id = function(page) return page:match("Session ID: <i>(%x*)</i>") end,
     group = function(page) return page:match("%(ECDHE%-([%w]+)%)") end,
+    -- gnutls-serv logs "- Options: ..." for each connection (EMS, EtM)
+    last_options = function(log)
+      local last
+      for line in log:gmatch("\n%- Options: ([^\n]*)") do last = line end
+      return last
+    end,
   },
 }
 local GNUTLS_GROUP = { x25519 = "X25519", secp256r1 = "SECP256R1", secp384r1 = "SECP384R1" }
@@ -107,6 +113,10 @@ for peer_name, start in pairs(servers) do
           assert.equal("yes", report.openssl.ems(page))
         else
           assert.equal(gnutls_suite(suite.name), select(2, report.gnutls.suite(page)))
+          local options = report.gnutls.last_options(peers.output(server))
+          assert.matches("extended master secret", options, 1, true)
+          -- encrypt-then-MAC (RFC 7366) is on for CBC suites only
+          assert.equal(not suite.aead, options:find("EtM", 1, true) ~= nil, options)
         end
       end)
     end
@@ -139,6 +149,9 @@ for peer_name, start in pairs(servers) do
           assert.equal("no", report.openssl.ems(page))
         else
           assert.equal(gnutls_suite(name), select(2, report.gnutls.suite(page)))
+          local options = report.gnutls.last_options(peers.output(rsa))
+          assert.is_nil(options:find("extended master secret", 1, true), options)
+          assert.is_nil(options:find("EtM", 1, true), options)
         end
       end)
     end
