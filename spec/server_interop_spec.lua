@@ -109,7 +109,10 @@ describe("server against real clients", function()
       assert.matches("\n- Key Exchange: " .. kx .. "\n", out, 1, true)
       assert.matches("\n- Cipher: " .. cipher .. "\n", out, 1, true)
       assert.matches("\n- MAC: " .. mac .. "\n", out, 1, true)
-      assert.matches("\n- Options: extended master secret,", out, 1, true)
+      local options = out:match("\n%- Options: ([^\n]*)")
+      assert.matches("^extended master secret,", options)
+      -- encrypt-then-MAC (RFC 7366) on CBC suites only
+      assert.equal(not suite.aead, options:find("EtM", 1, true) ~= nil, options)
       if suite.kx == "ecdhe" then assert.matches("-(ECDHE-X25519)-", out, 1, true) end
       if suite.kx == "dhe" then assert.matches("-(DHE-FFDHE2048)-", out, 1, true) end
     end
