@@ -1,7 +1,7 @@
 -- Our client flow against real servers on 127.0.0.1: openssl s_server and
 -- gnutls-serv, every suite, every group, resumption, client certificates.
 local tlshs = require "tlshs"
-local suites = require "tlshs.suites"
+local pinned = require "spec.support.pinned_suites"
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
@@ -23,6 +23,47 @@ local function fetch(port, opts)
   conn:close()
   return conn, page or partial, rerr
 end
+
+-- The peer's own report of the connection.  openssl s_server -www answers
+-- with a page that prints "New|Reused, TLSv1.2, Cipher is <OpenSSL name>",
+-- the shared groups and SSL_SESSION_print's "Extended master secret: yes|no";
+-- gnutls-serv --http prints the session ID, a Description naming the key
+-- exchange group, and the Ciphersuite in GnuTLS's spelling.
+local openssl_names = {}
+do
+  local p = io.popen("openssl ciphers -stdname ALL:@SECLEVEL=0 2>/dev/null")
+  for line in p:lines() do
+    local iana, ossl = line:match("^(%S+)%s+%-%s+(%S+)")
+    if iana then openssl_names[iana] = ossl end
+  end
+  p:close()
+end
+
+-- GnuTLS's suite name: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA -> ECDHE_RSA_AES_128_CBC_SHA1,
+-- TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 -> ECDHE_RSA_CHACHA20_POLY1305
+local function gnutls_suite(iana)
+  return (iana:gsub("^TLS_", ""):gsub("_WITH_", "_"):gsub("_SHA$", "_SHA1"):gsub("_POLY1305_SHA256$", "_POLY1305"))
+end
+
+local report = {
+  openssl = {
+    suite = function(page, iana) return page:match("\n(%a+), [%w.]+, Cipher is (%S+)") end,
+    ems = function(page) return page:match("Extended master secret: (%a+)") end,
+    groups = function(page) return page:match("\nShared groups: ([^\n]*)") end,
+  },
+  gnutls = {
+    suite = function(page) return nil, page:match("<TD>Ciphersuite</TD><TD>([^<]*)</TD>") end,
+    session_id = function(page) return page:match("Session ID: <i>(%x*)</i>") end,
+    group = function(page) return page:match("%(ECDHE%-([%w]+)%)") end,
+    -- gnutls-serv logs "- Options: ..." for each connection (EMS, EtM)
+    last_options = function(log)
+      local last
+      for line in log:gmatch("\n%- Options: ([^\n]*)") do last = line end
+      return last
+    end,
+  },
+}
+local GNUTLS_GROUP = { x25519 = "X25519", secp256r1 = "SECP256R1", secp384r1 = "SECP384R1" }
 
 local GNUTLS_PRIORITY = "NORMAL:+DHE-RSA:+RSA:+AES-128-CBC:+AES-256-CBC:+SHA1:+SHA256:+SHA384:-VERS-TLS1.3"
 
@@ -53,14 +94,30 @@ for peer_name, start in pairs(servers) do
       peers.stop(ec)
     end)
 
-    for _, suite in ipairs(suites.list) do
+    for _, suite in ipairs(pinned.list) do
       it("completes " .. suite.name, function()
+        -- (checked before connecting: a raise inside fetch would leave
+        -- the single-threaded s_server waiting on a silent connection)
+        assert.is_table(require("tlshs.suites").by_name[suite.name], suite.name .. " is missing from tlshs.suites")
         local server = suite.auth == "ecdsa" and ec or rsa
         local conn, page, err = fetch(server.port, { ciphers = { suite.name } })
         assert.is_truthy(conn, tostring(page) .. ": " .. tostring(err))
         assert.equal(suite.name, conn.cipher_suite)
         assert.is_true(conn.ems)
         assert.matches("HTTP/1.[01] 200", page)
+        -- what the server says it negotiated
+        if peer_name == "openssl" then
+          local fresh, cipher = report.openssl.suite(page)
+          assert.equal("New", fresh)
+          assert.equal(assert(openssl_names[suite.name], suite.name), cipher)
+          assert.equal("yes", report.openssl.ems(page))
+        else
+          assert.equal(gnutls_suite(suite.name), select(2, report.gnutls.suite(page)))
+          local options = report.gnutls.last_options(peers.output(server))
+          assert.matches("extended master secret", options, 1, true)
+          -- encrypt-then-MAC (RFC 7366) is on for CBC suites only
+          assert.equal(not suite.aead, options:find("EtM", 1, true) ~= nil, options)
+        end
       end)
     end
 
@@ -69,6 +126,12 @@ for peer_name, start in pairs(servers) do
         local conn, page = fetch(rsa.port, { ciphers = { "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" }, groups = { group } })
         assert.is_truthy(conn, tostring(page))
         assert.equal(group, conn.group)
+        if peer_name == "openssl" then
+          -- only one group offered, so the one shared is the one used
+          assert.equal(group, report.openssl.groups(page))
+        else
+          assert.equal(GNUTLS_GROUP[group], report.gnutls.group(page))
+        end
       end)
     end
 
@@ -81,17 +144,36 @@ for peer_name, start in pairs(servers) do
         assert.is_false(conn.etm)
         assert.is_false(conn.ems)
         assert.matches("200", page)
+        if peer_name == "openssl" then
+          assert.equal(openssl_names[name], select(2, report.openssl.suite(page)))
+          assert.equal("no", report.openssl.ems(page))
+        else
+          assert.equal(gnutls_suite(name), select(2, report.gnutls.suite(page)))
+          local options = report.gnutls.last_options(peers.output(rsa))
+          assert.is_nil(options:find("extended master secret", 1, true), options)
+          assert.is_nil(options:find("EtM", 1, true), options)
+        end
       end)
     end
 
     it("resumes by ticket and by session ID", function()
       for _, tickets in ipairs { true, false } do
-        local first = assert(fetch(rsa.port, { tickets = tickets }))
+        local first, first_page = fetch(rsa.port, { tickets = tickets })
+        assert.is_truthy(first, tostring(first_page))
         local session = assert(first:session())
         local again, page = fetch(rsa.port, { tickets = tickets, session = session })
         assert.is_truthy(again, tostring(page))
         assert.is_true(again.resumed, "tickets=" .. tostring(tickets))
         assert.matches("200", page)
+        -- the server's own word that it resumed
+        if peer_name == "openssl" then
+          assert.equal("New", (report.openssl.suite(first_page)))
+          assert.equal("Reused", (report.openssl.suite(page)), "tickets=" .. tostring(tickets))
+        else
+          local id = report.gnutls.session_id(first_page)
+          assert.is_truthy(id and #id > 0, first_page)
+          assert.equal(id, report.gnutls.session_id(page), "tickets=" .. tostring(tickets))
+        end
       end
     end)
 
@@ -114,21 +196,35 @@ describe("client certificates against real servers", function()
   it("openssl s_server -Verify accepts our certificate and refuses none", function()
     local server = servers.openssl(c.rsa_cert, c.rsa_key, { "-Verify", "1", "-CAfile", c.ca })
     local conn, page = fetch(server.port, { cert = c.client_cert, key = c.client_key })
-    local ok2, err2 = fetch(server.port, {})
+    local ok2, err2, detail2 = fetch(server.port, {})
     peers.stop(server)
     assert.is_truthy(conn, tostring(page))
     assert.matches("200", page)
     assert.is_nil(ok2)
-    assert.is_truthy(err2)
+    -- RFC 5246 §7.4.6: no certificate where one is required ends in a fatal
+    -- handshake_failure from the server
+    assert.equal("alert_received", err2, tostring(detail2))
+    assert.matches("handshake_failure", detail2, 1, true)
   end)
 
   it("gnutls-serv --require-client-cert accepts our certificate", function()
     local server = servers.gnutls(c.rsa_cert, c.rsa_key, { "--require-client-cert", "--x509cafile", c.ca })
     local conn, page = fetch(server.port, { cert = c.client_cert, key = c.client_key })
-    local ok2 = fetch(server.port, {})
+    local ok2, err2, detail2 = fetch(server.port, {})
+    require("socket").sleep(0.2)
+    local log = peers.output(server)
     peers.stop(server)
     assert.is_truthy(conn, tostring(page))
     assert.matches("200", page)
     assert.is_nil(ok2)
+    -- gnutls-serv 3.7 refuses the empty Certificate and closes; whether its
+    -- decode_error alert reaches us first is a race, but it is one of these
+    -- two, and the server's log says why
+    if err2 == "alert_received" then
+      assert.matches("sent fatal alert decode_error", detail2, 1, true)
+    else
+      assert.equal("closed", err2, tostring(detail2))
+    end
+    assert.matches("Error in handshake: No certificate was found.", log, 1, true)
   end)
 end)

@@ -58,6 +58,48 @@ describe("tlshs.key_exchange", function()
     assert.matches("not on the curve", detail)
   end)
 
+  -- The same checks on P-384 (SEC 1 §3.2.2.1 partial validation): a point
+  -- that is not on the curve would let a peer pick a weak curve and learn
+  -- the private scalar piece by piece (invalid-curve attack).
+  for _, g in ipairs { { "secp256r1", 32,
+      "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff" },
+    { "secp384r1", 48,
+      "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff" } } do
+    local group, n, p = g[1], g[2], helpers.unhex(g[3])
+    it(group .. ": refuses points off the curve, on another curve, and coordinates >= p", function()
+      local a = tlshs.key_exchange(group)
+      local b = tlshs.key_exchange(group):public()
+      assert.equal(1 + 2 * n, #b)
+      local function coord(v) return string.rep("\0", n - #v) .. v end
+      local off_curve = {
+        b:sub(1, 2 * n) .. string.char((b:byte(2 * n + 1) + 1) % 256),   -- y + 1
+        b:sub(1, n + 1) .. string.char((b:byte(n + 2) + 1) % 256) .. b:sub(n + 3),   -- x changed
+        "\4" .. coord("") .. coord("\1"),            -- (0, 1): on y^2 = x^3 - 3x + 1
+        "\4" .. coord("\1") .. coord("\1"),          -- (1, 1)
+        "\4" .. coord("") .. coord(""),               -- (0, 0), "infinity"
+        "\4" .. b:sub(2, n + 1) .. coord(""),         -- x of a real point, y = 0
+      }
+      for i, pt in ipairs(off_curve) do
+        local z, err, detail = a:agree(pt)
+        assert.is_nil(z, "off-curve case " .. i)
+        assert.equal("illegal_parameter", err, "off-curve case " .. i)
+        assert.matches("not on the curve", detail, 1, true)
+      end
+      for i, pt in ipairs { "\4" .. p .. b:sub(n + 2), "\4" .. b:sub(2, n + 1) .. p,
+                             "\4" .. string.rep("\255", 2 * n) } do
+        local z, err, detail = a:agree(pt)
+        assert.is_nil(z, "coordinate case " .. i)
+        assert.equal("illegal_parameter", err)
+        assert.matches("not below the field prime", detail, 1, true)
+      end
+      for i, pt in ipairs { "\2" .. b:sub(2, n + 1), b:sub(1, 2 * n), b .. "\0", "\0" } do
+        assert.is_nil((a:agree(pt)), "encoding case " .. i)
+      end
+      -- and the real point still agrees
+      assert.equal(n, a:agree(b):len())
+    end)
+  end
+
   it("is reproducible with a fixed private value or a seeded generator", function()
     local k = string.rep("\1", 32)
     assert.equal(tlshs.key_exchange("secp256r1", {private = k}):public(),

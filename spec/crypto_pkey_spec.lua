@@ -291,17 +291,39 @@ describe("RSA PKCS#1 v1.5 encryption", function()
     local s = k:rsa_decrypt_premaster(ct, 0x0303)
     assert.equal(48, s:len())
     assert.equal(pms, s:bytes())
-    -- wrong version bytes: random, never the decrypted value, different each time
-    local r1 = k:rsa_decrypt_premaster(ct, 0x0302)
-    local r2 = k:rsa_decrypt_premaster(ct, 0x0302)
-    assert.equal(48, r1:len())
-    assert.not_equal(pms, r1:bytes())
-    assert.not_equal(r1:bytes(), r2:bytes())
-    -- wrong length and garbage
-    local short = k:rsa_decrypt_premaster(k:rsa_encrypt("\3\3" .. string.rep("\0", 45)), 0x0303)
-    assert.equal(48, short:len())
-    assert.equal(48, k:rsa_decrypt_premaster("junk", 0x0303):len())
-    assert.equal(48, k:rsa_decrypt_premaster(string.rep("\0", 128), 0x0303):len())
+    -- RFC 5246 §7.4.7.1: every failure form answers a fresh random premaster.
+    -- A constant (or ciphertext-derived) fallback is a Bleichenbacher oracle:
+    -- the attacker computes Finished from it.  So each bad ciphertext is
+    -- decrypted twice, and every answer must differ from every other one.
+    local function flipped(c, i) return c:sub(1, i - 1) .. string.char((c:byte(i) + 1) % 256) .. c:sub(i + 1) end
+    local bad = {
+      {"wrong version", ct, 0x0302},
+      {"wrong version (first byte)", ct, 0x0203},
+      {"bad padding (flipped byte)", flipped(ct, 61), 0x0303},
+      {"short premaster (47 bytes)", k:rsa_encrypt("\3\3" .. string.rep("\0", 45)), 0x0303},
+      {"long premaster (49 bytes)", k:rsa_encrypt("\3\3" .. string.rep("\0", 47)), 0x0303},
+      {"empty message", k:rsa_encrypt(""), 0x0303},
+      {"junk (4 bytes)", "junk", 0x0303},
+      {"ciphertext one byte short", ct:sub(2), 0x0303},
+      {"ciphertext one byte long", ct .. "\0", 0x0303},
+      {"all-zero ciphertext", string.rep("\0", 128), 0x0303},
+      {"all-0xff ciphertext (above the modulus)", string.rep("\255", 128), 0x0303},
+      {"empty ciphertext", "", 0x0303},
+    }
+    local seen, n = {}, 0
+    for _, b in ipairs(bad) do
+      for _ = 1, 2 do
+        local r = k:rsa_decrypt_premaster(b[2], b[3])
+        assert.equal(48, r:len(), b[1])
+        local bytes = r:bytes()
+        assert.not_equal(pms, bytes, b[1])
+        assert.not_equal(string.rep("\0", 48), bytes, b[1])
+        assert.is_nil(seen[bytes], b[1] .. ": premaster repeated (constant fallback)")
+        seen[bytes] = b[1]
+        n = n + 1
+      end
+    end
+    assert.equal(2 * #bad, n)
   end)
 end)
 

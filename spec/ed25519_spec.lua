@@ -178,7 +178,8 @@ describe("Ed25519", function()
       -- and without a certificate OpenSSL refuses
       local none, err = fetch(server_verify.port, {})
       assert.is_nil(none)
-      assert.is_truthy(err)
+      -- RFC 5246 §7.4.6: a fatal handshake_failure from the server
+      assert.equal("alert_received: server sent fatal alert handshake_failure", err)
     end)
 
     describe("openssl s_client against our server", function()

@@ -67,30 +67,58 @@ describe("tlshs.names", function()
 end)
 
 describe("names used by the parsers", function()
+  -- Empty data is malformed for a decoded extension or message: then the
+  -- failure must be decode_error and its detail must name the field by the
+  -- right name.  Every value is counted, parsed or not.
   it("names every known extension type in a parsed hello", function()
+    local total, parsed, refused = 0, 0, 0
     for value, name in pairs(tlshs.names.extensions) do
       if type(value) == "number" then
+        total = total + 1
         local b = tlshs.build_handshake { msg_type = "client_hello", version = 0x0303, random = string.rep("r", 32),
           session_id = "", cipher_suites = { 0x002f }, compression_methods = { 0 },
           extensions = { { type = value, data = "" } } }
-        -- empty data may be malformed for a decoded extension; the name must still be right when it parses
-        local m = tlshs.parse_handshake(b)
-        if m then assert.equal(name ~= "GREASE" and name or nil, m.extensions[1].name) end
+        local m, err, detail = tlshs.parse_handshake(b)
+        if m then
+          assert.equal(name ~= "GREASE" and name or nil, m.extensions[1].name)
+          parsed = parsed + 1
+        else
+          assert.equal("decode_error", err, name)
+          assert.matches("client_hello.extensions[1] " .. name .. ".", detail, 1, true)
+          refused = refused + 1
+        end
       end
     end
+    assert.equal(total, parsed + refused)
+    assert.is_true(total >= 80, "extension names: " .. total)
+    assert.is_true(parsed >= 60 and refused >= 10, parsed .. " parsed, " .. refused .. " refused")
   end)
 
   it("names every known handshake type and alert", function()
+    local total, parsed, refused = 0, 0, 0
     for value, name in pairs(tlshs.names.handshake_types) do
       if type(value) == "number" then
-        local m = tlshs.parse_handshake(tlshs.build_handshake { msg_type = value, body = "" }, 1, { kx = "rsa" })
-        if m then assert.equal(name, m.msg_type) end
+        total = total + 1
+        local m, err, detail = tlshs.parse_handshake(tlshs.build_handshake { msg_type = value, body = "" }, 1, { kx = "rsa" })
+        if m then
+          assert.equal(name, m.msg_type)
+          parsed = parsed + 1
+        else
+          assert.equal("decode_error", err, name)
+          assert.equal(name .. ".", detail:sub(1, #name + 1))
+          refused = refused + 1
+        end
       end
     end
+    assert.equal(total, parsed + refused)
+    assert.is_true(total >= 20 and parsed >= 10 and refused >= 5, parsed .. " parsed, " .. refused .. " refused")
+    local alerts = 0
     for value, name in pairs(tlshs.names.alerts) do
       if type(value) == "number" then
         assert.equal(name, tlshs.parse_alert(string.char(2, value)).description_name)
+        alerts = alerts + 1
       end
     end
+    assert.is_true(alerts >= 25, "alerts: " .. alerts)
   end)
 end)

@@ -82,6 +82,12 @@ for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
   end)
 end
 
+describe("tlshs.probe.load_dir (client probes)", function()
+  it("loads every client probe (at least 11)", function()
+    assert.is_true(#all >= 11, #all .. " probes")
+  end)
+end)
+
 describe("tlshs.spec against a client under test", function()
   local tls = require "tlshs.spec"
   local target

@@ -52,6 +52,21 @@ for _, name in ipairs { "openssl", "gnutls", "tlshs" } do
   end)
 end
 
+describe("tlshs.probe.load_dir", function()
+  it("loads every server probe (at least 29)", function()
+    assert.is_true(#all >= 29, #all .. " probes")
+    for _, p in ipairs(all) do assert.is_string(p.name) end
+  end)
+
+  it("raises for a folder that does not exist, or is a file", function()
+    assert.error_matches(function() probe.load_dir(helpers.root .. "/scripts/no_such_probes") end,
+      "tlshs.probe.load_dir: no such folder: " .. helpers.root .. "/scripts/no_such_probes", nil, true)
+    assert.error_matches(function() probe.load_dir(helpers.root .. "/README.md") end,
+      "tlshs.probe.load_dir: no such folder: " .. helpers.root .. "/README.md", nil, true)
+    assert.has_error(function() probe.load_dir(nil) end)
+  end)
+end)
+
 describe("scripts/probe.lua", function()
   it("lists the probes and runs only the chosen ones", function()
     local code, out = peers.run({ lua, "scripts/probe.lua", "--list" })

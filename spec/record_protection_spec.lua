@@ -54,20 +54,54 @@ describe("record protection", function()
         for _, n in ipairs { 100, 255, 256, 257, 1000, 4095, 4096, 8191, 16000, 16383, 16384 } do
           lengths[#lengths + 1] = n
         end
-        local seen = {}
         for i, n in ipairs(lengths) do
           local pt = tlshs.random(n)
           local frag = tx:seal(23, pt)
           assert.is_true(#frag - n <= tx:overhead(), "overhead")
-          if cfg.cipher ~= "null" then
-            assert.is_nil(seen[frag]); seen[frag] = true
-          end
           local got, alert, detail = rx:open(23, frag)
           assert.equal(pt, got, tostring(alert) .. " " .. tostring(detail))
           assert.equal(i, tx:sequence())
           assert.equal(i, rx:sequence())
         end
       end)
+
+      if cfg.cipher ~= "null" then
+        it("never repeats a ciphertext for a repeated plaintext", function()
+          local tx, rx = pair(cfg)
+          local pt = string.rep("\0", 48)
+          local seen = {}
+          for i = 1, 300 do
+            local frag = tx:seal(23, pt)
+            assert.is_nil(seen[frag], "record " .. i); seen[frag] = true
+            assert.equal(pt, rx:open(23, frag))
+          end
+        end)
+      end
+
+      if cfg.cipher:match("cbc") then
+        -- RFC 5246 §6.2.3.2: each record's IV is fresh and unpredictable.  A
+        -- repeated (e.g. all-zero) IV shows a repeated plaintext's first block;
+        -- the previous record's last block (TLS 1.0 chaining) is BEAST.
+        it("sends a fresh, nonzero explicit IV on every record", function()
+          local tx, rx = pair(cfg)
+          local pt = string.rep("A", 40)
+          local ivs, first_blocks, prev_last = {}, {}, nil
+          local n = 0
+          for i = 1, 300 do
+            local frag = tx:seal(23, pt)
+            local iv, c1 = frag:sub(1, 16), frag:sub(17, 32)
+            assert.not_equal(string.rep("\0", 16), iv, "record " .. i .. ": all-zero IV")
+            assert.is_nil(ivs[iv], "record " .. i .. ": IV repeated"); ivs[iv] = true
+            assert.is_nil(first_blocks[c1], "record " .. i .. ": first block repeated"); first_blocks[c1] = true
+            assert.not_equal(prev_last, iv, "record " .. i .. ": IV is the previous record's last block")
+            local ct_end = cfg.etm and #frag - MAC[cfg.mac] or #frag
+            prev_last = frag:sub(ct_end - 15, ct_end)
+            assert.equal(pt, rx:open(23, frag))
+            n = n + 1
+          end
+          assert.equal(300, n)
+        end)
+      end
 
       it("reports its parameters", function()
         local tx = pair(cfg)

@@ -60,6 +60,12 @@ end
 
 -- Every *.lua in dir, sorted by name.
 function probe.load_dir(dir)
+  if type(dir) ~= "string" then error("tlshs.probe.load_dir: dir must be a string (a folder of probe files)", 2) end
+  -- a folder that is missing (or not a folder) is the caller's mistake: an
+  -- empty list would make a probe run that tests nothing pass
+  local f = io.open(dir .. "/.", "r")
+  if not f then error("tlshs.probe.load_dir: no such folder: " .. dir, 2) end
+  f:close()
   local list = {}
   local pipe = io.popen("ls -1 '" .. dir:gsub("'", "'\\''") .. "' 2>/dev/null")
   for file in pipe:lines() do
