@@ -2,6 +2,7 @@
 #ifndef TLSHS_BINDING_H
 #define TLSHS_BINDING_H
 
+#include <stdio.h>
 #include "compat.h"
 #include "tlshs.h"
 #include <string.h>
@@ -67,11 +68,16 @@ static inline lua_Integer tlshs_check_int(lua_State *L, int idx, lua_Integer lo,
 {
     int ok;
     lua_Integer v = tlshs_to_int(L, idx, lo, hi, &ok);
-    if (!ok)
-        luaL_argerror(L, idx, lua_pushfstring(L, "integer in %f..%f expected, got %s", (double)lo,
-                                              (double)hi, lua_type(L, idx) == LUA_TNUMBER
-                                                  ? lua_pushfstring(L, "%f", (double)lua_tonumber(L, idx))
-                                                  : luaL_typename(L, idx)));
+    if (!ok) {
+        char msg[96];
+        if (lua_type(L, idx) == LUA_TNUMBER)
+            snprintf(msg, sizeof msg, "integer in %lld..%lld expected, got %.17g", (long long)lo, (long long)hi,
+                     (double)lua_tonumber(L, idx));
+        else
+            snprintf(msg, sizeof msg, "integer in %lld..%lld expected, got %s", (long long)lo, (long long)hi,
+                     luaL_typename(L, idx));
+        luaL_argerror(L, idx, msg);
+    }
     return v;
 }
 

@@ -60,7 +60,8 @@ end
 local function settle()
   collectgarbage()
   collectgarbage()
-  return collectgarbage("count"), mutate.rss_kib(), malloc_in_use and malloc_in_use() / 1024 or 0
+  local in_use = malloc_in_use and malloc_in_use(true) / 1024 or 0   -- (trims free pages first)
+  return collectgarbage("count"), mutate.rss_kib(), in_use
 end
 
 -- Runs one(i) for the WARM warm-up flights, samples, runs the N measured

@@ -3,13 +3,18 @@
  * back, small blocks and mmapped ones (mallinfo2: uordblks + hblkhd).  Lua
  * allocates through realloc, so this counts the Lua heap and every C
  * allocation (libtomcrypt, GMP, libsodium, the core) alike, and unlike the
- * resident size it does not move when malloc keeps or returns free pages. */
+ * resident size it does not move when malloc keeps or returns free pages.
+ * in_use(true) first gives free pages back to the system (malloc_trim), so
+ * that a resident size read next shows live memory, not fragmentation. */
 #include <malloc.h>
 #include <lua.h>
 
 static int in_use(lua_State *L)
 {
-    struct mallinfo2 mi = mallinfo2();
+    struct mallinfo2 mi;
+    if (lua_toboolean(L, 1))
+        malloc_trim(0);
+    mi = mallinfo2();
     lua_pushnumber(L, (lua_Number)(mi.uordblks + mi.hblkhd));
     return 1;
 }
