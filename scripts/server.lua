@@ -61,22 +61,10 @@ local function main()
   local timeout = tonumber(args.timeout)
   if not timeout or timeout <= 0 then usage("--timeout wants a positive number of seconds, got %q", args.timeout) end
 
-  -- OpenSSL's name of a suite, derived from its IANA name as OpenSSL spells
-  -- them (`openssl ciphers -stdname`): TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 is
-  -- ECDHE-RSA-AES128-GCM-SHA256, TLS_RSA_WITH_AES_128_CBC_SHA is AES128-SHA.
-  local function openssl_name(iana)
-    local kx, cipher, mac = iana:match("^TLS_(.-)_WITH_(.-)_(SHA%d*)$")
-    kx = kx == "RSA" and "" or kx:gsub("_", "-") .. "-"
-    if cipher == "CHACHA20_POLY1305" then return kx .. "CHACHA20-POLY1305" end
-    local bits, mode = cipher:match("^AES_(%d+)_(%u+)$")
-    return kx .. "AES" .. bits .. (mode == "GCM" and "-GCM" or "") .. "-" .. mac
-  end
-  local by_openssl_name = {}
-  for _, s in ipairs(suites.list) do by_openssl_name[openssl_name(s.name)] = s.name end
-
   local ciphers = {}
   for i, c in ipairs(args.cipher) do
-    ciphers[i] = suites.by_name[c] and c or by_openssl_name[c]
+    -- OpenSSL's names too (suites.by_openssl_name: ECDHE-RSA-AES128-GCM-SHA256, AES128-SHA, ...)
+    ciphers[i] = suites.by_name[c] and c or (suites.by_openssl_name[c] and suites.by_openssl_name[c].name)
     if not ciphers[i] then
       usage("--cipher %s: not a cipher suite tlshs runs; IANA names (or OpenSSL's) such as " ..
         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (ECDHE-RSA-AES128-GCM-SHA256)", c)
