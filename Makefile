@@ -62,7 +62,8 @@ TEST_CPATHJIT = $(CURDIR)/build/luajit/?.so;/usr/lib/$(MULTIARCH)/lua/5.1/?.so;;
 # added only when neither SPEC nor SPEC_ARGS names an existing file or dir.
 # $(call spec_targets,DEFAULT_DIR)
 spec_targets = $(or $(SPEC),$(if $(wildcard $(filter-out -%,$(SPEC_ARGS))),,$(1)))
-BUSTED_ARGS = -o spec/support/summary_output.lua $(SPEC_ARGS) $(call spec_targets,spec)
+# The #rockspec specs take minutes: `make test-rockspec` runs them.
+BUSTED_ARGS = -o spec/support/summary_output.lua --exclude-tags=rockspec $(SPEC_ARGS) $(call spec_targets,spec)
 
 .PHONY: all luajit test test-luajit deps clean demo
 all: $(MOD54)

@@ -83,7 +83,7 @@ test-leaks: $(MOD54) build/nodlclose.so
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 --suppressions=fuzz/valgrind.supp --num-callers=30 \
-	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua $(LEAK_EXCLUDE:%=--exclude-pattern=%) $(SPEC_ARGS) $(call spec_targets,spec)
+	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua --exclude-tags=rockspec $(LEAK_EXCLUDE:%=--exclude-pattern=%) $(SPEC_ARGS) $(call spec_targets,spec)
 
 test-hostile: $(MOD54)
 	TLSHS_HOSTILE_N=10000 \
