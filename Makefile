@@ -72,11 +72,12 @@ luajit: $(MODJIT)
 $(eval $(call module_build,build/lua5.4,$(LUA_INC),$(CORE_SRC) $(BIND_SRC)))
 $(eval $(call module_build,build/luajit,$(LUAJIT_INC),$(CORE_SRC) $(BIND_SRC)))
 
-test: $(MOD54)
+# Both modules: specs start lua5.4 and luajit processes (scripts, nginx -t).
+test: $(MOD54) $(MODJIT)
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  $(LUA) $(BUSTED) $(BUSTED_ARGS)
 
-test-luajit: $(MODJIT)
+test-luajit: $(MODJIT) $(MOD54)
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATHJIT)" \
 	  $(LUAJIT) $(BUSTED) $(BUSTED_ARGS)
 

@@ -60,7 +60,7 @@ $(ASAN_MOD): $(ASAN_OBJ)
 
 # The interpreter is not instrumented: the runtime is preloaded.  Leaks are
 # checked by test-leaks (lua5.4 itself does not free everything at exit).
-test-asan: $(ASAN_MOD)
+test-asan: $(ASAN_MOD) $(MOD54) $(MODJIT)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -78,7 +78,7 @@ build/nodlclose.so: fuzz/nodlclose.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
-test-leaks: $(MOD54) build/nodlclose.so
+test-leaks: $(MOD54) $(MODJIT) build/nodlclose.so
 	TLSHS_HOSTILE_N=200 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
 	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
