@@ -26,11 +26,11 @@ test-nginx: $(MODJIT)
 # ---- luarocks make (rockspec/tlshs-scm-1.rockspec, build.type = "make") ----
 # LuaRocks runs `make rock ROCK_LUA=<interpreter> LUA_INCDIR=... CFLAGS=...
 # ROCK_SOURCES="<the rockspec's list>"`, then `make rock-install LIBDIR=...
-# LUADIR=... BINDIR=...` (LuaRocks installs the Lua modules itself). Only the
-# Lua 5.4 rock installs bin/tlshs-busted (runs busted under Lua 5.4; LuaRocks
-# wraps it with the tree's paths): both rocks share a tree's bin directory. The objects and
-# tlshs/core.so go to build/luarocks-<interpreter>/, one directory per
-# interpreter, where no other build writes: nothing lands in core/ or lua/.
+# LUADIR=... BINDIR=...` (LuaRocks installs the Lua modules itself). The
+# objects and tlshs/core.so go to build/luarocks-<interpreter>/, one directory
+# per interpreter, where no other build writes: nothing lands in core/ or lua/.
+# Only the Lua 5.4 rock installs bin/tlshs-busted (busted under Lua 5.4;
+# LuaRocks wraps it with the tree's paths): both rocks share a tree's bin/.
 ROCK_LUA      ?= $(LUA)
 ROCK_DIR       = build/luarocks-$(notdir $(ROCK_LUA))
 ROCK_SOURCES  ?= $(CORE_SRC) $(BIND_SRC)

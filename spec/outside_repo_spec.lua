@@ -109,6 +109,6 @@ describe("installed with luarocks make #rockspec", function()
     out = sh("cd " .. q(mine) .. " && env -u LUA_PATH -u LUA_CPATH HOME=" .. q(home) .. " sh -c " .. q("eval \"$(luarocks --lua-version 5.4 path)\"; "
       .. "lua5.4 -e \"print(package.searchpath('tlshs.core', package.cpath)) print(package.searchpath('tlshs', package.path))\""))
     assert.truthy(out:find(home .. "/.luarocks/lib/lua/5.4/tlshs/core.so", 1, true), out)
-    assert.truthy(out:find(home .. "/.luarocks/share/lua/5.4/tlshs/init.lua", 1, true), out)
+    assert.truthy(out:find("\n" .. home .. "/.luarocks/share/lua/5.4/tlshs[%./]"), out)
   end)
 end)
