@@ -5,9 +5,9 @@
 -- agree within noise for records of the same length.
 --
 --   lua5.4 bench/cbc_timing.lua [rounds] [batch]     (run from the repo root
---   after `make`; or luajit with LUA_CPATH=build/luajit/?.so after `make luajit`)
+--   after `make`; or luajit after `make luajit`)
 package.path = "./lua/?.lua;./lua/?/init.lua;" .. package.path
-package.cpath = "./lua/?.so;" .. package.cpath
+package.cpath = (jit and "./build/luajit/?.so;" or "./build/lua5.4/?.so;") .. package.cpath -- make / make luajit
 local tlshs = require "tlshs"
 
 local rounds = tonumber(arg and arg[1]) or 30

@@ -5,7 +5,7 @@
 # LuaJIT; it prints "N passed, N failed".
 .PHONY: test-examples
 test-examples: $(MOD54) $(MODJIT)
-	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
+	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua examples/specs
-	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/build/luajit/?.so;/usr/lib/$(MULTIARCH)/lua/5.1/?.so;;" \
+	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATHJIT)" \
 	  $(LUAJIT) $(BUSTED) -o spec/support/summary_output.lua examples/specs

@@ -60,7 +60,7 @@ $(ASAN_MOD): $(ASAN_OBJ)
 
 # The interpreter is not instrumented: the runtime is preloaded.  Leaks are
 # checked by test-leaks (lua5.4 itself does not free everything at exit).
-test-asan: $(ASAN_MOD)
+test-asan: $(ASAN_MOD) $(MOD54) $(MODJIT)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -78,21 +78,21 @@ build/nodlclose.so: fuzz/nodlclose.c
 	@mkdir -p $(@D)
 	$(CC) -shared -fPIC -O2 -o $@ $<
 
-test-leaks: $(MOD54) build/nodlclose.so
+test-leaks: $(MOD54) $(MODJIT) build/nodlclose.so
 	TLSHS_HOSTILE_N=200 LD_PRELOAD=$(CURDIR)/build/nodlclose.so \
-	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
+	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
 	    --error-exitcode=99 --suppressions=fuzz/valgrind.supp --num-callers=30 \
-	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua $(LEAK_EXCLUDE:%=--exclude-pattern=%) $(SPEC_ARGS) spec
+	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua --exclude-tags=rockspec $(LEAK_EXCLUDE:%=--exclude-pattern=%) $(SPEC_ARGS) $(call spec_targets,spec)
 
 test-hostile: $(MOD54)
 	TLSHS_HOSTILE_N=10000 \
-	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(CURDIR)/lua/?.so;/usr/lib/$(MULTIARCH)/lua/5.4/?.so;;" \
+	LUA_PATH="$(TEST_PATH)" LUA_CPATH="$(TEST_CPATH54)" \
 	  $(LUA) $(BUSTED) -o spec/support/summary_output.lua --pattern=hostile spec
 
 build/ctgrind_cbc: bench/ctgrind_cbc.c $(CORE_OBJ)
 	$(CC) -O2 -g -std=gnu99 -DGMP_DESC -Icore/include -Icore/src bench/ctgrind_cbc.c \
-	  $(filter-out build/core/rec_cbc.o,$(CORE_OBJ)) -o $@ $(LIBS)
+	  $(filter-out build/lua5.4/core/rec_cbc.o,$(CORE_OBJ)) -o $@ $(LIBS)
 
 test-ctgrind: build/ctgrind_cbc
 	sh fuzz/ctgrind.sh build/ctgrind_cbc

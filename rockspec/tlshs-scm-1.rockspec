@@ -1,8 +1,20 @@
 -- LuaRocks package of tlshs: `luarocks make rockspec/tlshs-scm-1.rockspec`
 -- from the repository root (builds offline: nothing is downloaded).
--- Every C source and Lua module is listed by hand, as the builtin backend
--- wants; spec/embed_rockspec_spec.lua fails when a file of core/src, lua/ or
--- lua/tlshs/ is missing here (or listed here but gone).
+--
+-- build.type is "make", not "builtin": the builtin backend compiles in place
+-- (objects beside the sources, tlshs/core.so at the top of the working copy),
+-- where one interpreter's build overwrites another's. The Makefile's `rock`
+-- target (mk/embed.mk) builds the C sources listed below into
+-- build/luarocks-<interpreter>/ instead, a directory no other build writes;
+-- `rock-install` copies that tlshs/core.so, the probe files (modules
+-- tlshs.probes.* and tlshs.client_probes.*, which tlshs.spec finds with
+-- package.searchpath) and, for Lua 5.4 only, bin/tlshs-busted (the one
+-- command that runs a user's busted specs under Lua 5.4); the Lua modules are
+-- installed by LuaRocks from build.install.
+--
+-- Every C source and Lua module is listed by hand: spec/embed_rockspec_spec.lua
+-- fails when a file of core/src, lua/ or lua/tlshs/ is missing here (or
+-- listed here but gone).
 rockspec_format = "3.0"
 package = "tlshs"
 version = "scm-1"
@@ -14,6 +26,7 @@ source = {
 }
 
 description = {
+   license = "MIT",
    summary = "A scriptable TLS 1.2 handshake engine: C primitives, Lua flows",
    detailed = [[
 tlshs exposes every TLS 1.2 handshake primitive of a C core (crypto from
@@ -38,11 +51,8 @@ external_dependencies = {
    PSL = { header = "libpsl.h", library = "psl" },   -- Debian: libpsl-dev
 }
 
-build = {
-   type = "builtin",
-   modules = {
-      ["tlshs.core"] = {
-         sources = {
+-- The C module tlshs.core: every core/src/*.c and lua/*.c.
+local sources = {
             "core/src/buf.c",
             "core/src/der.c",
             "core/src/dh.c",
@@ -98,15 +108,36 @@ build = {
             "lua/bind_x509_verify.c",
             "lua/secret.c",
             "lua/tlshs.c",
-         },
-         defines = { "GMP_DESC" },
-         incdirs = {
-            "core/include", "core/src",
-            "$(TOMCRYPT_INCDIR)", "$(SODIUM_INCDIR)", "$(GMP_INCDIR)",
-         },
-         libdirs = { "$(TOMCRYPT_LIBDIR)", "$(SODIUM_LIBDIR)", "$(GMP_LIBDIR)" },
-         libraries = { "tomcrypt", "gmp", "sodium", "psl", "pthread" },
-      },
+}
+
+-- The list as one word list for make (the rockspec environment is empty:
+-- no table.concat).
+local function words(list)
+   local s = ""
+   for i = 1, #list do s = s .. (i > 1 and " " or "") .. list[i] end
+   return s
+end
+
+build = {
+   type = "make",
+   build_target = "rock",
+   build_variables = {
+      ROCK_SOURCES = words(sources),
+      ROCK_LUA = "$(LUA)",
+      LUA_INCDIR = "$(LUA_INCDIR)",
+      CFLAGS = "$(CFLAGS)",
+      EXTRA_INCDIRS = "-I$(TOMCRYPT_INCDIR) -I$(SODIUM_INCDIR) -I$(GMP_INCDIR) -I$(PSL_INCDIR)",
+      EXTRA_LIBDIRS = "-L$(TOMCRYPT_LIBDIR) -L$(SODIUM_LIBDIR) -L$(GMP_LIBDIR) -L$(PSL_LIBDIR)",
+   },
+   install_target = "rock-install",
+   install_variables = {
+      ROCK_LUA = "$(LUA)",
+      LIBDIR = "$(LIBDIR)",
+      LUADIR = "$(LUADIR)",
+      BINDIR = "$(BINDIR)",
+   },
+   install = {
+      lua = {
       ["tlshs.client"] = "lua/tlshs/client.lua",
       ["tlshs.credentials"] = "lua/tlshs/credentials.lua",
       ["tlshs.expect"] = "lua/tlshs/expect.lua",
@@ -126,6 +157,7 @@ build = {
       ["tlshs.trace"] = "lua/tlshs/trace.lua",
       ["tlshs.transcript"] = "lua/tlshs/transcript.lua",
       ["tlshs.transport"] = "lua/tlshs/transport.lua",
+      },
    },
 }
 

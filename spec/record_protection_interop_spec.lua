@@ -69,13 +69,6 @@ end)
 
 -- ---- openssl command line ---------------------------------------------------
 
-local function have_openssl()
-  local p = io.popen("openssl version 2>/dev/null")
-  local out = p and p:read("*a") or ""
-  if p then p:close() end
-  return out:match("^OpenSSL 3") ~= nil
-end
-
 local function run(cmd, input)
   local inf, outf = os.tmpname(), os.tmpname()
   local f = assert(io.open(inf, "wb")); f:write(input); f:close()
@@ -124,8 +117,9 @@ local cases = {
   { cipher = "aes_128_cbc", bits = 128, mac = "sha384", digest = "SHA384", mlen = 48 },
 }
 
-local describe_openssl = have_openssl() and describe or pending
-describe_openssl("CBC records against the openssl command line", function()
+-- No version gate: these run wherever the openssl command does (a missing
+-- `openssl mac` or a different record fails here, it is never skipped).
+describe("CBC records against the openssl command line", function()
   for _, c in ipairs(cases) do
     for _, etm in ipairs { false, true } do
       local label = c.cipher .. "/" .. c.mac .. (etm and "/etm" or "")

@@ -36,8 +36,60 @@ local options = require "tlshs.options"
 
 local tls = { expect = expect }
 
-local here = debug.getinfo(1, "S").source:match("^@(.*)/lua/tlshs/[^/]*$") or "."
-tls.root = here
+-- The working directory, for a relative source path (lfs comes with busted).
+local function cwd()
+  local ok, lfs = pcall(require, "lfs")
+  if ok and lfs.currentdir then return lfs.currentdir() end
+  local p = io.popen("pwd")
+  local dir = p and p:read("*l")
+  if p then p:close() end
+  return dir
+end
+
+local function exists(path)
+  local f = io.open(path, "r")
+  if f then f:close() end
+  return f ~= nil
+end
+
+-- tls.root: the absolute path of the checkout this file belongs to
+-- (<root>/lua/tlshs/spec.lua beside <root>/scripts/probes), or nil when it was
+-- installed (luarocks make), where the probes are modules tlshs.probes.* and
+-- tlshs.client_probes.* found through package.path.
+local function checkout_root()
+  local file = debug.getinfo(1, "S").source:match("^@(.*)$")
+  if not file then return nil end
+  if file:sub(1, 1) ~= "/" then
+    local dir = cwd()
+    if not dir then return nil end
+    file = dir .. "/" .. file
+  end
+  -- .../lua/tlshs/spec.lua -> ..., without "." and ".." components
+  local parts = {}
+  for part in file:gmatch("[^/]+") do
+    if part == ".." then parts[#parts] = nil elseif part ~= "." then parts[#parts + 1] = part end
+  end
+  if #parts < 3 or parts[#parts - 1] ~= "tlshs" or parts[#parts - 2] ~= "lua" then return nil end
+  local root = "/" .. table.concat(parts, "/", 1, #parts - 3)
+  if root ~= "/" and exists(root .. "/scripts/probes/sane_rsa.lua") then return root end
+  return nil
+end
+tls.root = checkout_root()
+
+-- The file of a shipped probe: kind is "probes" (scripts/probes/, servers
+-- under test) or "client_probes" (scripts/client_probes/).
+local function probe_file(kind, name)
+  local tried = {}
+  if tls.root then
+    local file = tls.root .. "/scripts/" .. kind .. "/" .. name .. ".lua"
+    if exists(file) then return file end
+    tried[#tried + 1] = file
+  end
+  local file, err = package.searchpath("tlshs." .. kind .. "." .. name, package.path)
+  if file then return file end
+  error(string.format("no probe named %q: %s%s", name, table.concat(tried, ", "), err or ""), 3)
+end
+tls.probe_file = probe_file
 
 ---------------------------------------------------------------------------
 -- Assertions
@@ -125,7 +177,7 @@ end
 
 -- Runs a shipped probe (a name from scripts/probes/ or a probe table).
 function Target:probe(p)
-  if type(p) == "string" then p = probe.load(tls.root .. "/scripts/probes/" .. p .. ".lua") end
+  if type(p) == "string" then p = probe.load(probe_file("probes", p)) end
   return probe.run(p, self.ctx)
 end
 
@@ -182,7 +234,7 @@ function Listener:handshake(setup, options, after)
 end
 
 function Listener:probe(p)
-  if type(p) == "string" then p = probe.load(tls.root .. "/scripts/client_probes/" .. p .. ".lua") end
+  if type(p) == "string" then p = probe.load(probe_file("client_probes", p)) end
   local ok, r = pcall(probe.run_server, p, self.ctx)
   stop_child(self)
   if not ok then error(r, 0) end

@@ -166,15 +166,11 @@ describe("tlshs in nginx over cosockets (make test-nginx)", function()
       started.upstream = upstream.pid
 
       port = peers.free_port()
-      local vars = {
-        NGINX_MODULES = nginx_modules(), PREFIX = prefix, TLSHS_ROOT = root,
-        CAFILE = c.ca, PORT = tostring(port), UPSTREAM_PORT = tostring(upstream.port),
-      }
-      local template = assert(read(root .. "/examples/nginx/nginx.conf"))
-      local conf = template:gsub("%${([%u_]+)}", function(name)
-        return assert(vars[name], "no value for ${" .. name .. "}")
-      end)
-      write(prefix .. "/nginx.conf", conf)
+      -- the config as a user writes it: examples/nginx/conf.lua fills in ${...}
+      local ok = run("lua5.4 " .. sh_quote(root .. "/examples/nginx/conf.lua") .. " " .. sh_quote(prefix)
+        .. " NGINX_MODULES=" .. sh_quote(nginx_modules()) .. " CAFILE=" .. sh_quote(c.ca)
+        .. " PORT=" .. port .. " UPSTREAM_PORT=" .. upstream.port .. " >/dev/null")
+      assert(ok, "examples/nginx/conf.lua failed")
       nginx = peers.start({ "nginx", "-p", prefix, "-e", prefix .. "/error.log", "-c", prefix .. "/nginx.conf" },
         { port = port })
       started.nginx = nginx.pid
