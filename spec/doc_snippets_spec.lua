@@ -278,6 +278,15 @@ describe("the code blocks of README.md and docs/*.md", function()
     assert.equal("", table.concat(unclaimed, "\n"))
   end)
 
+  it("are valid Lua as shown, when Lua", function()
+    local bad = {}
+    for _, b in ipairs(blocks) do
+      local ok, err = load(b.text, "=" .. b.file)
+      if b.lang == "lua" and not ok then bad[#bad + 1] = b.file .. " (" .. b.heading .. "): " .. err end
+    end
+    assert.equal("", table.concat(bad, "\n"))
+  end)
+
   -- the README's install block is the one docs/embedding.md shows (and build_rockspec_spec runs)
   it("README's luarocks commands are docs/embedding.md's", function()
     local readme, doc
