@@ -1,4 +1,4 @@
--- Every code block of README.md and docs/embedding.md runs as shown (issue 12
+-- Every code block of README.md and docs/*.md (DOCS) runs as shown (issue 12
 -- §6). Each block is claimed below by what runs it: this spec (Lua blocks
 -- against a real openssl s_server on a free port, the nginx config helper),
 -- or another spec named in the claim (the luarocks and "outside the
@@ -13,7 +13,11 @@ local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
 local root = helpers.root
-local DOCS = { "README.md", "docs/embedding.md" }
+local DOCS = { "README.md", "docs/embedding.md", "docs/crypto.md", "docs/messages.md", "docs/record.md",
+  "docs/variants.md", "docs/x509.md" }
+-- The reference pages: each Lua block is a script that runs alone.
+local STANDALONE = { ["docs/crypto.md"] = true, ["docs/messages.md"] = true, ["docs/record.md"] = true,
+  ["docs/x509.md"] = true }
 
 local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
@@ -79,7 +83,42 @@ local PRELUDE_CONN = 'local tlshs = require "tlshs"\n'
 local PRELUDE_BYTES = 'local tlshs = require "tlshs"\n'
   .. 'local bytes = tlshs.build_handshake { msg_type = "server_hello_done" }\n'
   .. 'local wire = "\\22\\3\\3\\0\\4" .. bytes\n'
+local PRELUDE_PROBE = 'local probe = require "tlshs.probe"\n'
 local NGX = 'ngx = { socket = { tcp = function() return require("socket").tcp() end } } -- a cosocket\'s shape\n'
+
+-- What a block shows, checked: `expr --> literal` (a string, integer, true or false,
+-- maybe followed by a note in parentheses) becomes an assertion that expr gives
+-- it; `print(...) --> text` expects that line of output (blanks match tabs),
+-- in order. Returns the source to run and a checker of the output.
+local function literal(text)
+  text = text:gsub("%s+%(.*%)$", "")
+  if text:match('^"[^"]*"$') or text:match("^%-?%d+$") or text:match("^0x%x+$")
+    or text == "true" or text == "false" then return text end
+end
+
+local function shown(source)
+  local lines, outputs = {}, {}
+  for line in (source .. "\n"):gmatch("([^\n]*)\n") do
+    local indent, expr, rhs = line:match("^(%s*)(.-)%s+%-%->%s*(.-)%s*$")
+    if expr and expr:match("^print%(") then
+      outputs[#outputs + 1] = rhs
+    elseif expr and expr ~= "" and not expr:match("^local%s") and literal(rhs)
+      and load("return " .. expr) then
+      line = string.format("%sassert((%s) == %s, %q)", indent, expr, literal(rhs), line)
+    end
+    lines[#lines + 1] = line
+  end
+  return table.concat(lines, "\n"), function(out)
+    local from = 1
+    for _, want in ipairs(outputs) do
+      local pat = "\n" .. want:gsub("%p", "%%%0"):gsub("%s+", "%%s+") .. "\n"
+      local _, e = ("\n" .. out):find(pat, from)
+      assert(e, "output line " .. want .. " not found in:\n" .. out)
+      from = e
+    end
+    return #outputs
+  end
+end
 
 -- claims: { match(block) -> bool, by = "who runs it", run = function(block, dir) (or nil: another spec) }
 local claims = {
@@ -158,6 +197,63 @@ local claims = {
     match = function(b) return b.lang == "sh" and starts(b.text, "luarocks --lua-version 5.4 make --local rockspec/") end },
   { by = "spec/outside_repo_spec.lua: a script and a spec of your own",
     match = function(b) return b.lang == "sh" and b.heading == "## Using tlshs outside the repository" end },
+  { by = "this spec: runs alone in a dir with key.pem (RSA), ca.pem, chain.pem; what it shows checked",
+    match = function(b) return b.lang == "lua" and STANDALONE[b.file] end,
+    run = function(b, dir)
+      local c = certs.get()
+      sh("cp " .. q(c.rsa_key) .. " " .. q(dir .. "/key.pem") .. " && cp " .. q(c.ca) .. " " .. q(dir .. "/ca.pem")
+        .. " && cp " .. q(c.rsa_cert) .. " " .. q(dir .. "/chain.pem"))
+      local source, check = shown(b.text)
+      local out, rc = run_lua(dir, "block.lua", source .. '\nprint("done")\n')
+      assert.equal(0, rc, out)
+      assert.truthy(out:find("done\n$"), out)
+      check(out)
+      if b.file == "docs/x509.md" then
+        assert.truthy(out:find("CN=localhost\t%d+\tlocalhost\n"), out)
+      end
+    end },
+  { by = "this spec: scripts/first.lua next to setup.lua, against s_server (docs/variants.md)",
+    match = function(b) return b.lang == "lua" and starts(b.text, 'dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/setup.lua") -- saved as scripts/first.lua') end,
+    run = function(b, dir)
+      -- a checkout's layout around scripts/first.lua, without writing into the checkout
+      sh("mkdir -p " .. q(dir .. "/scripts") .. " && ln -s " .. q(root .. "/scripts/setup.lua") .. " " .. q(dir .. "/scripts/setup.lua")
+        .. " && ln -s " .. q(root .. "/lua") .. " " .. q(dir .. "/lua") .. " && ln -s " .. q(root .. "/build") .. " " .. q(dir .. "/build"))
+      write(dir .. "/scripts/first.lua", fill(b.text))
+      local out, rc = sh("cd " .. q(dir) .. " && env -u LUA_PATH -u LUA_CPATH lua5.4 scripts/first.lua")
+      assert.equal(0, rc, out)
+      local _, check = shown(b.text)
+      assert.truthy(out:find("alert decrypt_error\talert decrypt_error at receive_new_session_ticket\tok\n", 1, true), out)
+      check(out)
+    end },
+  { by = "this spec: flow surgery examples on a connection `conn`, `probe` loaded (docs/variants.md)",
+    match = function(b) return b.lang == "lua" and starts(b.text, "-- a ClientHello one byte per record") end,
+    run = function(b, dir)
+      local out, rc = run_lua(dir, "surgery.lua", PRELUDE_CONN .. PRELUDE_PROBE .. b.text .. '\nprint("done")\n')
+      assert.equal(0, rc, out)
+      assert.truthy(out:find("done\n$"), out)
+    end },
+  { by = "this spec: after a completed handshake `conn` with s_server (docs/variants.md); s_server refuses",
+    match = function(b) return b.lang == "lua" and starts(b.text, "local hello = conn:build_client_hello()\n") end,
+    run = function(b, dir)
+      local out, rc = run_lua(dir, "renegotiate.lua", 'local socket, tlshs = require "socket", require "tlshs"\n'
+        .. 'local sock = assert(socket.connect("127.0.0.1", ' .. port() .. ')); sock:settimeout(5)\n'
+        .. 'local conn = tlshs.client.wrap(tlshs.transport.socket(sock), { servername = "localhost", insecure = true })\n'
+        .. 'assert(conn:handshake())\n' .. b.text
+        .. '\nlocal o = require("tlshs.expect").observe(conn, 5)\nprint(o.kind, o.level, o.description)\n')
+      assert.equal(0, rc, out)
+      assert.truthy(out:find("alert\twarning\tno_renegotiation\n", 1, true), out)
+    end },
+  { by = "this spec: the probe file, saved in a probe directory, through scripts/probe.lua against s_server",
+    match = function(b) return b.lang == "lua" and b.heading == "## Probes" and b.text:find("\nreturn {\n", 1, true) ~= nil end,
+    run = function(b, dir)
+      sh("mkdir -p " .. q(dir .. "/my_probes"))
+      write(dir .. "/my_probes/bad_gcm_tag.lua", b.text)
+      local out, rc = sh("cd " .. q(dir) .. " && env -u LUA_PATH -u LUA_CPATH lua5.4 " .. q(root .. "/scripts/probe.lua")
+        .. " --connect 127.0.0.1:" .. port() .. " --insecure --probes my_probes")
+      assert.equal(0, rc, out)
+      assert.truthy(out:find("bad_gcm_tag", 1, true), out)
+      assert.truthy(out:find("1 passed, 0 failed", 1, true), out)
+    end },
   { by = "not code: output shown (the handshake ladder)",
     match = function(b) return b.lang == "" and b.text:find("ClientHello            ------------->", 1, true) ~= nil end },
 }
@@ -168,7 +264,7 @@ local function claim(b)
   end
 end
 
-describe("the code blocks of README.md and docs/embedding.md", function()
+describe("the code blocks of README.md and docs/*.md", function()
   local blocks = all_blocks()
 
   it("are each run by this spec or by the spec named in their claim", function()
@@ -180,6 +276,15 @@ describe("the code blocks of README.md and docs/embedding.md", function()
       end
     end
     assert.equal("", table.concat(unclaimed, "\n"))
+  end)
+
+  it("are valid Lua as shown, when Lua", function()
+    local bad = {}
+    for _, b in ipairs(blocks) do
+      local ok, err = load(b.text, "=" .. b.file)
+      if b.lang == "lua" and not ok then bad[#bad + 1] = b.file .. " (" .. b.heading .. "): " .. err end
+    end
+    assert.equal("", table.concat(bad, "\n"))
   end)
 
   -- the README's install block is the one docs/embedding.md shows (and build_rockspec_spec runs)
