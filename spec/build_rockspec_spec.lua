@@ -6,19 +6,9 @@
 -- replaced lua/tlshs/core.so, and `make demo` died with
 -- `undefined symbol: lua_tointeger`.
 local helpers = require "spec.helpers"
+local q, sh = helpers.quote, helpers.sh
 
 local root = helpers.root
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
--- Runs a shell command; returns its output (stdout and stderr) and exit status.
-local function sh(cmd)
-  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"rc=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
 
 -- The shell commands of the first ```sh block of a section of a document,
 -- continuation lines joined.

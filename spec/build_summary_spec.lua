@@ -3,31 +3,9 @@
 -- names of the skipped tests, and .ci/run fails on a skip it does not allow by
 -- name. No spec is gated on a peer's version string.
 local helpers = require "spec.helpers"
+local q, sh, write, tmpdir = helpers.quote, helpers.sh, helpers.write_file, helpers.tmpdir
 
 local root = helpers.root
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
-local function sh(cmd)
-  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"rc=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
-
-local function tmpdir()
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute("mkdir -p " .. q(dir)))
-  return dir
-end
 
 -- busted under Lua 5.4 with our output handler, as `make test` runs it.
 local function busted(dir, file, summary, extra_env)

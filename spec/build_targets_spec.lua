@@ -4,21 +4,12 @@
 -- module; spec/build_rockspec_spec.lua (make test-rockspec) runs the real
 -- `luarocks make` commands in a scratch copy.
 local helpers = require "spec.helpers"
+local q, sh = helpers.quote, helpers.sh
 
 local root = helpers.root
 
 -- make, without what an outer `make test SPEC=...` passes down to sub-makes.
 local CLEAN_MAKE = "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SPEC -u SPEC_ARGS make"
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
-local function sh(cmd)
-  local p = assert(io.popen(cmd .. " 2>&1; echo \"rc=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
 
 local function make_n(args)
   local out, rc = sh("cd " .. q(root) .. " && " .. CLEAN_MAKE .. " -n -B " .. args)

@@ -4,13 +4,12 @@
 -- are checked before connecting; --quit; --help says what happens without
 -- --send.
 local helpers = require "spec.helpers"
+local q = helpers.quote
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
 local c = certs.get()
 local LUA = jit and "luajit" or "lua5.4"
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
 -- Runs a script; returns exit status, stdout, stderr.
 local function run(script, args, seconds)

@@ -3,9 +3,8 @@
 -- The demo runs under lua5.4 whatever runs the specs: their module paths are
 -- not passed on.
 local helpers = require "spec.helpers"
+local q = helpers.quote
 local suites = require "tlshs.suites"
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
 
 -- The ARGS of each `make demo ARGS="..."` in the README.
 local function documented()

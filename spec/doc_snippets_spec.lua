@@ -9,6 +9,7 @@
 -- Where a block is a fragment of a script (it uses a `conn` or `bytes` the
 -- text before it describes), the claim gives that context, and only that.
 local helpers = require "spec.helpers"
+local q, sh, write, tmpdir = helpers.quote, helpers.sh, helpers.write_file, helpers.tmpdir
 local peers = require "spec.support.peers"
 local certs = require "spec.support.certs"
 
@@ -18,29 +19,6 @@ local DOCS = { "README.md", "docs/embedding.md", "docs/crypto.md", "docs/message
 -- The reference pages: each Lua block is a script that runs alone.
 local STANDALONE = { ["docs/crypto.md"] = true, ["docs/messages.md"] = true, ["docs/record.md"] = true,
   ["docs/x509.md"] = true }
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
-local function sh(cmd)
-  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"rc=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
-
-local function write(path, text)
-  local f = assert(io.open(path, "w"))
-  f:write(text)
-  f:close()
-end
-
-local function tmpdir()
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute("mkdir -p " .. q(dir)))
-  return dir
-end
 
 -- Every fenced block: {file, lang, text, heading}.
 local function all_blocks()

@@ -16,6 +16,34 @@ function helpers.read_file(path)
   return data
 end
 
+-- A word for the shell, single-quoted.
+function helpers.quote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+
+-- Runs a shell command: its output (stdout and stderr) and exit status.
+function helpers.sh(cmd)
+  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"rc=$?\""))
+  local out = p:read("*a")
+  p:close()
+  local rc = tonumber(out:match("rc=(%d+)%s*$"))
+  return (out:gsub("rc=%d+%s*$", "")), rc
+end
+
+function helpers.write_file(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
+-- A new empty directory under /tmp.
+function helpers.tmpdir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. helpers.quote(dir)))
+  return dir
+end
+
 function helpers.unhex(s)
   s = s:gsub("%s+", "")
   assert(#s % 2 == 0, "odd hex length")

@@ -5,25 +5,9 @@
 -- make` (#rockspec: installed from a scratch copy into a scratch $HOME, in
 -- make test-rockspec).
 local helpers = require "spec.helpers"
+local q, sh, tmpdir = helpers.quote, helpers.sh, helpers.tmpdir
 
 local root = helpers.root
-
-local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
-
-local function sh(cmd)
-  local p = assert(io.popen("(" .. cmd .. ") 2>&1; echo \"rc=$?\""))
-  local out = p:read("*a")
-  p:close()
-  local rc = tonumber(out:match("rc=(%d+)%s*$"))
-  return out:gsub("rc=%d+%s*$", ""), rc
-end
-
-local function tmpdir()
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute("mkdir -p " .. q(dir)))
-  return dir
-end
 
 -- The ```sh blocks of a section of the README.
 local function blocks(heading)
