@@ -25,12 +25,7 @@ local expect = {}
 local STEP_OPTIONS = options.schema("expect", { step = "string" })
 local ALERT_OPTIONS = STEP_OPTIONS:extend("expect.alert", { level = options.one_of("fatal", "warning", "any") })
 
-local function sorted_names(t)
-  local out = {}
-  for k in pairs(t) do if type(k) == "string" then out[#out + 1] = k end end
-  table.sort(out)
-  return out
-end
+local sorted_names = options.sorted_names
 
 local function check_alert(d)
   if type(d) == "number" and d >= 0 and d <= 255 and d % 1 == 0 then return end

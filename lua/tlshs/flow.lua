@@ -27,12 +27,7 @@ local flow = { Flow = Flow }
 
 local CT = record_layer.CT
 
-local function sorted_names(t)
-  local out = {}
-  for k in pairs(t) do if type(k) == "string" then out[#out + 1] = k end end
-  table.sort(out)
-  return out
-end
+local sorted_names = options.sorted_names
 
 -- Makes a connection class whose steps are `steps` (and, once a step calls
 -- self:continue_with(name), the named list in `branches`).

@@ -124,6 +124,15 @@ options.signature_scheme = options.named("a signature scheme name", function(v)
   return require("tlshs.negotiate").check("signature_schemes", v)
 end)
 
+-- The string keys of a name table (core.names.alerts, a flow's branches,
+-- ...), sorted: the valid choices an error message lists.
+function options.sorted_names(t)
+  local out = {}
+  for k in pairs(t) do if type(k) == "string" then out[#out + 1] = k end end
+  table.sort(out)
+  return out
+end
+
 local Schema = {}
 Schema.__index = Schema
 
