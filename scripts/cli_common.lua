@@ -120,6 +120,21 @@ function Run:directory(option, path)
   return path
 end
 
+-- The probes of --probes DIR that --only selects; with --list, prints them and
+-- exits 0.
+function Run:probes(args)
+  local probe = require "tlshs.probe"
+  self:directory("--probes", args.probes)
+  local list = self:checked("--probes " .. args.probes, probe.load_dir, args.probes)
+  local selected, err = probe.select(list, args.only)
+  if not selected then self:usage("--only: " .. err) end
+  if args.list then
+    for _, p in ipairs(selected) do print(string.format("%-34s %s", p.name, p.description or "")) end
+    os.exit(0)
+  end
+  return selected
+end
+
 -- HOST:PORT ([v6]:port too).
 function Run:host_port(option, value)
   local host, port = tostring(value):match("^%[?(.-)%]?:(%d+)$")

@@ -35,14 +35,7 @@ local run = cli.new("client_probe.lua", parser)
 
 run:main(function()
   local args = parser:parse()
-  run:directory("--probes", args.probes)
-  local list = run:checked("--probes " .. args.probes, probe.load_dir, args.probes)
-  local selected, err = probe.select(list, args.only)
-  if not selected then run:usage("--only: " .. err) end
-  if args.list then
-    for _, p in ipairs(selected) do print(string.format("%-34s %s", p.name, p.description or "")) end
-    os.exit(0)
-  end
+  local selected = run:probes(args)
   if not (args.listen and args.cert and args.key) then run:usage("--listen, --cert and --key are required (or --list)") end
   local host, port = run:host_port("--listen", args.listen)
   local timeout = run:number("--timeout", args.timeout)

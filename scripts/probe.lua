@@ -26,17 +26,7 @@ local run = cli.new("probe.lua", parser)
 
 run:main(function()
   local args = parser:parse()
-  run:directory("--probes", args.probes)
-  local list = run:checked("--probes " .. args.probes, probe.load_dir, args.probes)
-  local selected, err = probe.select(list, args.only)
-  if not selected then run:usage("--only: " .. err) end
-
-  if args.list then
-    for _, p in ipairs(selected) do
-      print(string.format("%-34s %s", p.name, p.description or ""))
-    end
-    os.exit(0)
-  end
+  local selected = run:probes(args)
 
   if not args.connect then run:usage("--connect HOST:PORT is required (or --list)") end
   local host, port = run:host_port("--connect", args.connect)
