@@ -29,15 +29,7 @@ end
 -- the shared groups and SSL_SESSION_print's "Extended master secret: yes|no";
 -- gnutls-serv --http prints the session ID, a Description naming the key
 -- exchange group, and the Ciphersuite in GnuTLS's spelling.
-local openssl_names = {}
-do
-  local p = io.popen("openssl ciphers -stdname ALL:@SECLEVEL=0 2>/dev/null")
-  for line in p:lines() do
-    local iana, ossl = line:match("^(%S+)%s+%-%s+(%S+)")
-    if iana then openssl_names[iana] = ossl end
-  end
-  p:close()
-end
+local openssl_names = peers.openssl_names()
 
 -- GnuTLS's suite name: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA -> ECDHE_RSA_AES_128_CBC_SHA1,
 -- TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 -> ECDHE_RSA_CHACHA20_POLY1305

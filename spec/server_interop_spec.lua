@@ -14,15 +14,7 @@ local function start_server(cert, key, extra)
 end
 
 -- OpenSSL's names for IANA suites, from `openssl ciphers -stdname`.
-local openssl_names = {}
-do
-  local p = io.popen("openssl ciphers -stdname ALL:@SECLEVEL=0 2>/dev/null")
-  for line in p:lines() do
-    local iana, ossl = line:match("^(%S+)%s+%-%s+(%S+)")
-    if iana then openssl_names[iana] = ossl end
-  end
-  p:close()
-end
+local openssl_names = peers.openssl_names()
 
 -- The client's own report of the connection.  openssl s_client prints
 -- "New|Reused, <version>, Cipher is <OpenSSL name>", "Server Temp Key: ..."

@@ -100,4 +100,20 @@ function peers.connect(port, timeout)
   return tlshs.transport.socket(sock), sock
 end
 
+-- OpenSSL's own names of the suites it knows: {IANA name = OpenSSL name},
+-- from `openssl ciphers -stdname` (the peer's word, not our derivation).
+local openssl_names
+function peers.openssl_names()
+  if not openssl_names then
+    openssl_names = {}
+    local p = assert(io.popen("openssl ciphers -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' 2>/dev/null"))
+    for line in p:lines() do
+      local iana, ossl = line:match("^(%S+)%s+%-%s+(%S+)")
+      if iana then openssl_names[iana] = ossl end
+    end
+    p:close()
+  end
+  return openssl_names
+end
+
 return peers
