@@ -6,15 +6,11 @@
 local core = require "tlshs.core"
 local fx = require "spec.crypto_fixtures"
 local certs = require "spec.support.certs"
+local helpers = require "spec.helpers"
 
 local c = certs.get()
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local d = f:read("*a")
-  f:close()
-  return d
-end
+local read = helpers.read_file
 
 local NAN, INF = 0 / 0, math.huge
 

@@ -342,12 +342,7 @@ describe("the RSA key floor", function()
     local ok = os.execute(cmd .. " >/dev/null 2>&1")
     assert(ok == true or ok == 0, cmd)
   end
-  local function read(path)
-    local f = assert(io.open(path, "rb"))
-    local d = f:read("*a")
-    f:close()
-    return d
-  end
+  local read = helpers.read_file
 
   setup(function()
     local ext = weak .. ".ext"
